@@ -1,0 +1,44 @@
+# The workbook's commands. `make help` lists them.
+SHELL := /bin/bash
+PY := .venv/bin/python
+BUILD := build
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: help setup course test test-crate test-runner test-notebooks test-browser lab notebooks clean
+
+help:
+	@echo "make course     set up, then execute every notebook into $(BUILD)/course and export HTML ($(BUILD)/course/html/index.html)"
+	@echo "make test       set up, then cargo test, the runner's own tests, every notebook headless, the browser test"
+	@echo "make lab        open the workbook in JupyterLab on the Rust kernel"
+	@echo "make notebooks  (maintainers) refresh the outputs committed in notebooks/ (refuses if they have local edits; FORCE=1 overrides)"
+
+setup:
+	@bash tools/setup.sh
+
+course: setup
+	$(PY) tools/run_notebooks.py --out $(BUILD)/course --html --keep-going
+
+test: setup test-crate test-runner test-notebooks test-browser
+
+test-crate:
+	cargo test
+
+test-runner:
+	$(PY) -m pytest -q tests/python
+
+test-notebooks:
+	$(PY) tools/run_notebooks.py --out $(BUILD)/test --html
+
+test-browser:
+	$(PY) tests/browser/serve_and_check.py $(BUILD)/test
+
+lab: setup
+	.venv/bin/jupyter lab --notebook-dir=notebooks
+
+notebooks: setup
+	@if [ -z "$(FORCE)" ] && ! git diff --quiet -- notebooks/; then \
+	  echo "notebooks/ has local edits (git diff notebooks/): refusing to overwrite them. Commit or stash them, or run with FORCE=1." >&2; exit 1; fi
+	$(PY) tools/run_notebooks.py --inplace
+
+clean:
+	rm -rf $(BUILD)

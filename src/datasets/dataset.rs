@@ -1,0 +1,84 @@
+//! The [`Dataset`] type: features, targets and their names.
+
+use ndarray::{Array1, Array2};
+
+/// A data set: one row of `features` per sample, one entry of `targets` per sample.
+///
+/// `T` is `usize` for classification (class indices) and `f64` for regression.
+#[derive(Clone, Debug)]
+pub struct Dataset<T> {
+    /// Samples × features.
+    pub features: Array2<f64>,
+    /// One target per sample.
+    pub targets: Array1<T>,
+    /// Names of the feature columns.
+    pub feature_names: Vec<String>,
+    /// Names of the classes (classification) or of the target (regression).
+    pub target_names: Vec<String>,
+}
+
+impl<T> Dataset<T> {
+    /// Number of samples (rows).
+    pub fn n_samples(&self) -> usize {
+        self.features.nrows()
+    }
+
+    /// Number of features (columns).
+    pub fn n_features(&self) -> usize {
+        self.features.ncols()
+    }
+
+    /// The same data as a linfa dataset, for linfa's models (`fit`, `predict`).
+    pub fn to_linfa(&self) -> linfa::Dataset<f64, T, ndarray::Ix1>
+    where
+        T: Clone,
+    {
+        linfa::Dataset::new(self.features.clone(), self.targets.clone()).with_feature_names(self.feature_names.clone())
+    }
+
+    /// A dataset from a linfa dataset (feature names are kept; target names are left empty).
+    pub fn from_linfa(data: linfa::Dataset<f64, T, ndarray::Ix1>) -> Self
+    where
+        T: Clone,
+    {
+        let feature_names = data.feature_names().to_vec();
+        Dataset { features: data.records, targets: data.targets, feature_names, target_names: vec![] }
+    }
+}
+
+impl Dataset<usize> {
+    /// Number of classes (largest label + 1).
+    pub fn n_classes(&self) -> usize {
+        self.targets.iter().max().map_or(0, |m| m + 1)
+    }
+
+    /// How many samples each class has.
+    pub fn class_counts(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.n_classes()];
+        for &t in &self.targets {
+            counts[t] += 1;
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn linfa_round_trip_keeps_data_and_names() {
+        let d = Dataset {
+            features: array![[1.0, 2.0], [3.0, 4.0]],
+            targets: array![0usize, 1],
+            feature_names: vec!["a".into(), "b".into()],
+            target_names: vec![],
+        };
+        let back = Dataset::from_linfa(d.to_linfa());
+        assert_eq!(back.features, d.features);
+        assert_eq!(back.targets, d.targets);
+        assert_eq!(back.feature_names, d.feature_names);
+        assert_eq!(d.class_counts(), vec![1, 1]);
+    }
+}

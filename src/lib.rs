@@ -1,0 +1,46 @@
+//! # dlcourse — the support crate of a deep-learning course workbook
+//!
+//! The notebooks of the course (in `notebooks/`) load this crate in an evcxr cell and bring
+//! everything they need into scope with the prelude:
+//!
+//! ```text
+//! :dep dlcourse = { path = ".." }
+//! use dlcourse::prelude::*;
+//! ```
+//!
+//! - [`datasets`]: the 8×8 digits shipped in `data/`, the tabular sets of linfa-datasets, as typed
+//!   [`datasets::Dataset`]s that convert to and from linfa's;
+//! - [`plot`]: one-call figures that show in JupyterLab (as PNG) and save as PNG or SVG;
+//! - [`table`]: polars data frames shown as HTML tables;
+//! - the libraries the course uses, re-exported so that a notebook needs no `:dep` of its own:
+//!   [`ndarray`], [`ndarray_linalg`], [`polars`], [`plotters`], [`linfa`], [`linfa_linear`], [`rand`].
+#![warn(missing_docs)]
+
+pub mod datasets;
+pub mod error;
+pub mod plot;
+pub mod table;
+
+pub use error::{Error, Result};
+pub use {linfa, linfa_linear, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr};
+
+/// The crate's version, as a notebook can print and check it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Everything a notebook needs in scope: `use dlcourse::prelude::*;`.
+pub mod prelude {
+    pub use crate::datasets::{self, Dataset};
+    pub use crate::error::{Error, Result};
+    pub use crate::plot::{category_color, Figure, LinePlot, Mark, Panel, ScatterPlot};
+    pub use crate::table::Table;
+    pub use crate::VERSION;
+
+    pub use linfa::prelude::{Fit, Predict};
+    pub use ndarray::prelude::*;
+    pub use ndarray::{concatenate, stack, Zip};
+    pub use ndarray_linalg::{c64, Determinant, Eig, Eigh, Inverse, Norm, Solve, SVD, UPLO};
+    pub use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};
+    pub use polars::df;
+    pub use rand::{rngs::StdRng, Rng, SeedableRng};
+    pub use rand_distr::{Distribution, Normal, Uniform};
+}

@@ -1,0 +1,183 @@
+//! A [`Figure`] is one or more panels drawn side by side; it renders to PNG (what a notebook shows)
+//! and to SVG (for print), and displays itself as the last expression of an evcxr cell.
+
+use super::style::{ensure_font, TITLE_SIZE};
+use crate::error::{Error, Result};
+use base64::Engine as _;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// Something that draws itself into a rectangle of a figure: a line plot, a scatter plot, ….
+///
+/// Implemented by every plot type of this module; the two methods exist because plotters'
+/// backends are different types, and a boxed panel must be drawable on both.
+pub trait Panel {
+    /// Draws on a bitmap (for PNG).
+    fn draw_on_bitmap(&self, area: &DrawingArea<BitMapBackend<'_>, Shift>) -> Result<()>;
+    /// Draws on an SVG document.
+    fn draw_on_svg(&self, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>;
+}
+
+/// Plot types implement this generic drawing method once; [`Panel`] follows for both backends.
+pub(crate) trait Draw {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()>;
+}
+
+impl<T: Draw> Panel for T {
+    fn draw_on_bitmap(&self, area: &DrawingArea<BitMapBackend<'_>, Shift>) -> Result<()> {
+        self.draw(area)
+    }
+    fn draw_on_svg(&self, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()> {
+        self.draw(area)
+    }
+}
+
+/// A figure: panels laid out on a grid, an optional overall title, a size in pixels.
+pub struct Figure {
+    panels: Vec<Box<dyn Panel>>,
+    columns: usize,
+    width: u32,
+    height: u32,
+    title: Option<String>,
+}
+
+/// Width of one panel in pixels, unless set with [`Figure::size`].
+const PANEL_WIDTH: u32 = 640;
+/// Height of one panel in pixels, unless set with [`Figure::size`].
+const PANEL_HEIGHT: u32 = 420;
+
+impl Figure {
+    /// A figure with one panel.
+    pub fn new(panel: impl Panel + 'static) -> Self {
+        Figure { panels: vec![Box::new(panel)], columns: 1, width: PANEL_WIDTH, height: PANEL_HEIGHT, title: None }
+    }
+
+    /// Panels side by side, `columns` per row (rows are added as needed).
+    pub fn grid(panels: Vec<Box<dyn Panel>>, columns: usize) -> Result<Self> {
+        if panels.is_empty() {
+            return Err(Error::invalid("Figure::grid", "no panels given: pass at least one plot"));
+        }
+        if columns == 0 {
+            return Err(Error::invalid("Figure::grid", "columns = 0: a grid needs at least one column"));
+        }
+        let columns = columns.min(panels.len());
+        let rows = panels.len().div_ceil(columns) as u32;
+        let (w, h) = if columns == 1 { (PANEL_WIDTH, PANEL_HEIGHT) } else { (460, 360) };
+        Ok(Figure { panels, columns, width: w * columns as u32, height: h * rows, title: None })
+    }
+
+    /// Sets the size of the whole figure in pixels.
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.width = width.max(50);
+        self.height = height.max(50);
+        self
+    }
+
+    /// Sets a title over all panels.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Width and height in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    fn cells<'a, DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<Vec<DrawingArea<DB, Shift>>> {
+        root.fill(&WHITE).map_err(|e| Error::plot("filling the background", e))?;
+        let body = match &self.title {
+            Some(t) => root
+                .titled(t, ("sans-serif", TITLE_SIZE + 4).into_font())
+                .map_err(|e| Error::plot("drawing the figure title", e))?,
+            None => root.clone(),
+        };
+        let rows = self.panels.len().div_ceil(self.columns);
+        Ok(body.split_evenly((rows, self.columns)))
+    }
+
+    /// Renders to PNG bytes.
+    pub fn to_png(&self) -> Result<Vec<u8>> {
+        ensure_font();
+        let (w, h) = (self.width, self.height);
+        let mut rgb = vec![255u8; (w * h * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+            for (panel, cell) in self.panels.iter().zip(self.cells(&root)?) {
+                panel.draw_on_bitmap(&cell)?;
+            }
+            root.present().map_err(|e| Error::plot("finishing the bitmap", e))?;
+        }
+        encode_png(&rgb, w, h)
+    }
+
+    /// Renders to an SVG document.
+    pub fn to_svg(&self) -> Result<String> {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (self.width, self.height)).into_drawing_area();
+            for (panel, cell) in self.panels.iter().zip(self.cells(&root)?) {
+                panel.draw_on_svg(&cell)?;
+            }
+            root.present().map_err(|e| Error::plot("finishing the SVG", e))?;
+        }
+        Ok(svg)
+    }
+
+    /// Saves as PNG.
+    pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_png()?)
+            .map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+    }
+
+    /// Saves as SVG.
+    pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_svg()?)
+            .map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+    }
+
+    /// Shows the figure in the notebook now (useful inside loops; a figure that is the last
+    /// expression of a cell shows itself).
+    pub fn show(&self) {
+        self.evcxr_display();
+    }
+
+    /// Called by evcxr when the figure is the value of a cell: emits the PNG (shown by JupyterLab
+    /// even in an untrusted notebook, by nbconvert's HTML and by PNG-only viewers).
+    pub fn evcxr_display(&self) {
+        match self.to_png() {
+            Ok(png) => {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(png);
+                println!(
+                    "EVCXR_BEGIN_CONTENT image/png\n{b64}\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\nFigure {}x{} px, {} panel(s)\nEVCXR_END_CONTENT",
+                    self.width,
+                    self.height,
+                    self.panels.len()
+                );
+            }
+            Err(e) => eprintln!("the figure could not be drawn: {e}"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Figure {}x{} px, {} panel(s)", self.width, self.height, self.panels.len())
+    }
+}
+
+/// Encodes an RGB8 buffer as PNG.
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| Error::plot("encoding PNG", e))?;
+        writer.write_image_data(rgb).map_err(|e| Error::plot("encoding PNG", e))?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,250 @@
+//! Line plots: several series with a legend (loss curves, functions over their data points).
+
+use super::figure::{Draw, Figure};
+use super::style::{category_color, padded_range, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use crate::error::{Error, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::borrow::Borrow;
+
+/// One named series of (x, y) points.
+#[derive(Clone, Debug)]
+struct Series {
+    name: String,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    mark: Mark,
+}
+
+/// Several series over a common pair of axes, with a legend.
+///
+/// ```
+/// use dlcourse::prelude::*;
+/// let epochs = [1.0, 2.0, 3.0];
+/// let fig = LinePlot::new("loss").x_label("epoch")
+///     .line("train", &epochs, &[0.9, 0.5, 0.3])
+///     .line("validation", &epochs, &[1.0, 0.7, 0.6])
+///     .figure();
+/// assert!(fig.to_png().is_ok());
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct LinePlot {
+    title: String,
+    x_label: String,
+    y_label: String,
+    log_y: bool,
+    series: Vec<Series>,
+}
+
+fn collect<I>(values: I) -> Vec<f64>
+where
+    I: IntoIterator,
+    I::Item: Borrow<f64>,
+{
+    values.into_iter().map(|v| *v.borrow()).collect()
+}
+
+impl LinePlot {
+    /// An empty plot with a title.
+    pub fn new(title: impl Into<String>) -> Self {
+        LinePlot { title: title.into(), ..Default::default() }
+    }
+
+    /// Label of the horizontal axis.
+    pub fn x_label(mut self, label: impl Into<String>) -> Self {
+        self.x_label = label.into();
+        self
+    }
+
+    /// Label of the vertical axis.
+    pub fn y_label(mut self, label: impl Into<String>) -> Self {
+        self.y_label = label.into();
+        self
+    }
+
+    /// Logarithmic vertical axis (for losses spanning decades); non-positive values are skipped.
+    pub fn log_y(mut self) -> Self {
+        self.log_y = true;
+        self
+    }
+
+    /// Adds a series drawn with the given mark. `x` and `y` are anything that iterates over
+    /// `f64` or `&f64` (slices, `Vec`, ndarray arrays); their lengths must match.
+    pub fn series<X, Y>(mut self, name: impl Into<String>, x: X, y: Y, mark: Mark) -> Self
+    where
+        X: IntoIterator,
+        X::Item: Borrow<f64>,
+        Y: IntoIterator,
+        Y::Item: Borrow<f64>,
+    {
+        self.series.push(Series { name: name.into(), x: collect(x), y: collect(y), mark });
+        self
+    }
+
+    /// Adds a series drawn as a line.
+    pub fn line<X, Y>(self, name: impl Into<String>, x: X, y: Y) -> Self
+    where
+        X: IntoIterator,
+        X::Item: Borrow<f64>,
+        Y: IntoIterator,
+        Y::Item: Borrow<f64>,
+    {
+        self.series(name, x, y, Mark::Line)
+    }
+
+    /// Adds a series drawn as dots.
+    pub fn points<X, Y>(self, name: impl Into<String>, x: X, y: Y) -> Self
+    where
+        X: IntoIterator,
+        X::Item: Borrow<f64>,
+        Y: IntoIterator,
+        Y::Item: Borrow<f64>,
+    {
+        self.series(name, x, y, Mark::Points)
+    }
+
+    /// Checks the series: lengths agree, something finite to draw.
+    fn validate(&self) -> Result<()> {
+        if self.series.is_empty() {
+            return Err(Error::invalid(
+                format!("LinePlot \"{}\"", self.title),
+                "no series to draw: add one with .line(name, x, y) or .points(name, x, y)",
+            ));
+        }
+        for s in &self.series {
+            if s.x.len() != s.y.len() {
+                return Err(Error::Shape {
+                    op: format!("LinePlot \"{}\", series \"{}\"", self.title, s.name),
+                    expected: "x and y of the same length".into(),
+                    got: format!("x has {} values, y has {}", s.x.len(), s.y.len()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn visible(&self, x: f64, y: f64) -> bool {
+        x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0)
+    }
+
+    /// This plot as a one-panel figure.
+    pub fn figure(self) -> Figure {
+        Figure::new(self)
+    }
+
+    /// Draws on a `DrawingArea`, with either coordinate type for y.
+    fn draw_on<DB: DrawingBackend, Y>(&self, area: &DrawingArea<DB, Shift>, y_spec: Y) -> Result<()>
+    where
+        Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    {
+        let points = || self.series.iter().flat_map(|s| s.x.iter().zip(&s.y)).filter(|(x, y)| self.visible(**x, **y));
+        let (x0, x1) = padded_range(points().map(|(x, _)| *x)).unwrap_or((0.0, 1.0));
+        let err = |e: &dyn std::fmt::Display| Error::plot(format!("LinePlot \"{}\"", self.title), e);
+        let mut chart = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", TITLE_SIZE))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x0..x1, y_spec)
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .axis_desc_style(("sans-serif", LABEL_SIZE))
+            .label_style(("sans-serif", TICK_SIZE))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| err(&e))?;
+        for (i, s) in self.series.iter().enumerate() {
+            let color = category_color(i);
+            let pts: Vec<(f64, f64)> =
+                s.x.iter().zip(&s.y).map(|(x, y)| (*x, *y)).filter(|(x, y)| self.visible(*x, *y)).collect();
+            let legend_color = color;
+            if matches!(s.mark, Mark::Line | Mark::LinePoints) {
+                chart
+                    .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+                    .map_err(|e| err(&e))?
+                    .label(&s.name)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], legend_color.stroke_width(2)));
+            }
+            if matches!(s.mark, Mark::Points | Mark::LinePoints) {
+                let drawn = chart
+                    .draw_series(pts.iter().map(|p| Circle::new(*p, 3, color.filled())))
+                    .map_err(|e| err(&e))?;
+                if s.mark == Mark::Points {
+                    drawn.label(&s.name).legend(move |(x, y)| Circle::new((x + 9, y), 4, legend_color.filled()));
+                }
+            }
+        }
+        if self.series.iter().any(|s| !s.name.is_empty()) {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(200, 200, 200))
+                .label_font(("sans-serif", TICK_SIZE))
+                .position(SeriesLabelPosition::UpperRight)
+                .draw()
+                .map_err(|e| err(&e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Draw for LinePlot {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        self.validate()?;
+        let ys = self.series.iter().flat_map(|s| s.x.iter().zip(&s.y)).filter(|(x, y)| self.visible(**x, **y));
+        let (y0, y1) = padded_range(ys.map(|(_, y)| *y)).unwrap_or((0.0, 1.0));
+        if self.log_y {
+            let lo = self
+                .series
+                .iter()
+                .flat_map(|s| s.y.iter().copied())
+                .filter(|y| y.is_finite() && *y > 0.0)
+                .fold(f64::INFINITY, f64::min);
+            let hi = self.series.iter().flat_map(|s| s.y.iter().copied()).filter(|y| y.is_finite()).fold(0.0, f64::max);
+            let (lo, hi) = if lo.is_finite() && hi > lo { (lo * 0.8, hi * 1.25) } else { (0.1, 10.0) };
+            let y: LogCoord<f64> = (lo..hi).log_scale().into();
+            self.draw_on(area, y)
+        } else {
+            let y: plotters::coord::types::RangedCoordf64 = (y0..y1).into();
+            self.draw_on(area, y)
+        }
+    }
+}
+
+impl From<LinePlot> for Figure {
+    fn from(p: LinePlot) -> Figure {
+        Figure::new(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_png_and_svg() {
+        let fig = LinePlot::new("t").line("a", &[0.0, 1.0, 2.0], &[1.0, 3.0, 2.0]).points("b", [0.5], [2.0]).figure();
+        let png = fig.to_png().unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        assert!(fig.to_svg().unwrap().contains("<svg"));
+    }
+
+    #[test]
+    fn degenerate_inputs_draw_or_explain() {
+        // constant data, NaN and infinities, a log axis with non-positive values: all draw.
+        let fig = LinePlot::new("c").line("flat", &[1.0, 1.0], &[2.0, 2.0]).figure();
+        assert!(fig.to_png().is_ok());
+        let fig = LinePlot::new("nan").line("n", &[0.0, 1.0, 2.0], &[f64::NAN, 1.0, f64::INFINITY]).figure();
+        assert!(fig.to_png().is_ok());
+        let fig = LinePlot::new("log").log_y().line("l", &[0.0, 1.0], &[0.0, -1.0]).figure();
+        assert!(fig.to_png().is_ok());
+        // an empty plot and mismatched lengths are errors that name the plot and the series.
+        let e = LinePlot::new("empty").figure().to_png().unwrap_err().to_string();
+        assert!(e.contains("empty") && e.contains("no series"), "{e}");
+        let e = LinePlot::new("m").line("s", &[0.0, 1.0], &[1.0]).figure().to_png().unwrap_err().to_string();
+        assert!(e.contains("series \"s\"") && e.contains("x has 2 values, y has 1"), "{e}");
+    }
+}

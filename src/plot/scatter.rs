@@ -1,0 +1,155 @@
+//! Scatter plots of 2-D points coloured by class.
+
+use super::figure::{Draw, Figure};
+use super::style::{category_color, padded_range, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use crate::error::{Error, Result};
+use ndarray::{ArrayView1, ArrayView2};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Points in the plane, one colour per class, with a legend.
+///
+/// ```
+/// use dlcourse::prelude::*;
+/// let points = array![[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]];
+/// let fig = ScatterPlot::new("classes").classes(points.view(), array![0, 1, 1].view()).unwrap().figure();
+/// assert!(fig.to_png().is_ok());
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ScatterPlot {
+    title: String,
+    x_label: String,
+    y_label: String,
+    /// (class name, points of that class)
+    groups: Vec<(String, Vec<(f64, f64)>)>,
+}
+
+impl ScatterPlot {
+    /// An empty scatter plot with a title.
+    pub fn new(title: impl Into<String>) -> Self {
+        ScatterPlot { title: title.into(), x_label: "x₁".into(), y_label: "x₂".into(), groups: vec![] }
+    }
+
+    /// Label of the horizontal axis.
+    pub fn x_label(mut self, label: impl Into<String>) -> Self {
+        self.x_label = label.into();
+        self
+    }
+
+    /// Label of the vertical axis.
+    pub fn y_label(mut self, label: impl Into<String>) -> Self {
+        self.y_label = label.into();
+        self
+    }
+
+    /// Adds one group of points (`n × 2`) under a name.
+    pub fn group(mut self, name: impl Into<String>, points: ArrayView2<f64>) -> Result<Self> {
+        let name = name.into();
+        if points.ncols() != 2 {
+            return Err(Error::Shape {
+                op: format!("ScatterPlot::group \"{name}\""),
+                expected: "points of shape (n, 2)".into(),
+                got: format!("{:?}", points.shape()),
+            });
+        }
+        self.groups.push((name, points.rows().into_iter().map(|r| (r[0], r[1])).collect()));
+        Ok(self)
+    }
+
+    /// Adds points (`n × 2`) coloured by their class label (`n`); classes are named by their number.
+    pub fn classes(mut self, points: ArrayView2<f64>, labels: ArrayView1<usize>) -> Result<Self> {
+        if points.ncols() != 2 || points.nrows() != labels.len() {
+            return Err(Error::Shape {
+                op: "ScatterPlot::classes".into(),
+                expected: "points (n, 2) and labels (n)".into(),
+                got: format!("points {:?}, labels {:?}", points.shape(), labels.shape()),
+            });
+        }
+        let n_classes = labels.iter().max().map_or(0, |m| m + 1);
+        for class in 0..n_classes {
+            let pts: Vec<(f64, f64)> = points
+                .rows()
+                .into_iter()
+                .zip(labels)
+                .filter(|(_, l)| **l == class)
+                .map(|(r, _)| (r[0], r[1]))
+                .collect();
+            if !pts.is_empty() {
+                self.groups.push((format!("class {class}"), pts));
+            }
+        }
+        Ok(self)
+    }
+
+    /// This plot as a one-panel figure.
+    pub fn figure(self) -> Figure {
+        Figure::new(self)
+    }
+}
+
+impl Draw for ScatterPlot {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let all = || self.groups.iter().flat_map(|(_, p)| p.iter()).filter(|(x, y)| x.is_finite() && y.is_finite());
+        if all().next().is_none() {
+            return Err(Error::invalid(
+                format!("ScatterPlot \"{}\"", self.title),
+                "no finite points to draw: add points with .group(name, points) or .classes(points, labels)",
+            ));
+        }
+        let (x0, x1) = padded_range(all().map(|p| p.0)).unwrap_or((0.0, 1.0));
+        let (y0, y1) = padded_range(all().map(|p| p.1)).unwrap_or((0.0, 1.0));
+        let err = |e: &dyn std::fmt::Display| Error::plot(format!("ScatterPlot \"{}\"", self.title), e);
+        let mut chart = ChartBuilder::on(area)
+            .caption(&self.title, ("sans-serif", TITLE_SIZE))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .axis_desc_style(("sans-serif", LABEL_SIZE))
+            .label_style(("sans-serif", TICK_SIZE))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| err(&e))?;
+        for (i, (name, pts)) in self.groups.iter().enumerate() {
+            let color = category_color(i);
+            chart
+                .draw_series(
+                    pts.iter().filter(|(x, y)| x.is_finite() && y.is_finite()).map(|p| Circle::new(*p, 3, color.mix(0.8).filled())),
+                )
+                .map_err(|e| err(&e))?
+                .label(name)
+                .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", TICK_SIZE))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(|e| err(&e))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn classes_render_and_bad_shapes_are_named() {
+        let pts = array![[0.0, 1.0], [1.0, 2.0], [f64::NAN, 0.0]];
+        let fig = ScatterPlot::new("s").classes(pts.view(), array![0, 1, 1].view()).unwrap().figure();
+        assert!(fig.to_png().is_ok() && fig.to_svg().is_ok());
+        let e = ScatterPlot::new("s").classes(pts.view(), array![0, 1].view()).unwrap_err().to_string();
+        assert!(e.contains("points [3, 2], labels [2]"), "{e}");
+        let e = ScatterPlot::new("empty").figure().to_png().unwrap_err().to_string();
+        assert!(e.contains("no finite points"), "{e}");
+    }
+}

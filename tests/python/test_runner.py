@@ -1,0 +1,75 @@
+"""Tests of tools/run_notebooks.py: a failing check in a notebook must fail the run, and say where.
+
+These execute tiny notebooks on the real Rust kernel (no crate dependency, a few seconds each).
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = ROOT / "tools" / "run_notebooks.py"
+sys.path.insert(0, str(ROOT / "tools"))
+import run_notebooks  # noqa: E402
+
+
+def notebook(path: Path, *cells: tuple[str, list[str]]) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"display_name": "Rust", "language": "rust", "name": "rust"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# fixture")]
+    for source, tags in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        if tags:
+            cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    nbformat.write(nb, path)
+    return path
+
+
+def run(tmp_path: Path, nb: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(RUNNER), "--out", str(tmp_path / "out"), "--timeout", "120", str(nb)],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_failed_assert_fails_the_run_and_names_cell_and_message(tmp_path):
+    nb = notebook(tmp_path / "01_fail.ipynb",
+                  ("let x = 2 + 2;", []),
+                  ('assert!(x == 5, "deliberately failing check: x = {x}");', []),
+                  ('println!("this cell must not run");', []))
+    r = run(tmp_path, nb)
+    assert r.returncode != 0, r.stdout + r.stderr
+    assert "01_fail.ipynb: code cell at index 2 panicked" in r.stderr
+    assert "deliberately failing check: x = 4" in r.stderr
+    assert "0 passed, 1 failed" in r.stdout
+
+
+def test_compile_error_shows_the_compiler_message(tmp_path):
+    nb = notebook(tmp_path / "02_compile.ipynb", ('let y: u32 = "not a number";', []))
+    r = run(tmp_path, nb)
+    assert r.returncode != 0
+    assert "02_compile.ipynb: code cell at index 1 failed to compile" in r.stderr
+    assert "mismatched types" in r.stderr, r.stderr
+
+
+def test_cells_tagged_raises_exception_may_fail(tmp_path):
+    nb = notebook(tmp_path / "03_allowed.ipynb",
+                  ('let y: u32 = "a compile error shown on purpose";', ["raises-exception"]),
+                  ('let z = 40 + 2;\nassert_eq!(z, 42);\nprintln!("{z}");', []))
+    r = run(tmp_path, nb)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = nbformat.read(tmp_path / "out" / "03_allowed.ipynb", as_version=4)
+    assert "42" in "".join(o.get("text", "") for o in out.cells[2].outputs)
+    assert all("execution" not in c.metadata for c in out.cells)
+
+
+def test_check_cell_sees_a_panic_in_stderr():
+    cell = nbformat.v4.new_code_cell("assert!(false);")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr",
+                                           text="thread '<unnamed>' panicked at src/lib.rs:3:1:\nassertion failed: false\n")]
+    with pytest.raises(run_notebooks.CellFailure) as e:
+        run_notebooks.check_cell(cell, 7)
+    assert e.value.index == 7 and "assertion failed" in e.value.message

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Execute the course notebooks on the Rust (evcxr) kernel and report what failed.
+
+A cell fails when it does not compile (evcxr returns an error) *or when it panics*: under
+nbconvert/nbclient a panic (a failed `assert!`) is only text on stderr and the execution goes on,
+so this runner reads every cell's output and treats a panic as a failure. The report names the
+notebook, the cell number and the compiler or panic message.
+
+Usage:
+  run_notebooks.py --out build/course [--html] [notebooks ...]    execute copies into --out
+  run_notebooks.py --inplace [notebooks ...]                      maintainer: refresh committed outputs
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+PANIC = re.compile(r"thread '.*' panicked at|panicked at ")
+
+
+class CellFailure(Exception):
+    """A cell that did not compile or that panicked."""
+
+    def __init__(self, index: int, kind: str, message: str, source: str):
+        self.index, self.kind, self.message, self.source = index, kind, message, source
+        super().__init__(f"cell {index}: {kind}")
+
+
+def cell_text(outputs: list, names: tuple[str, ...] = ("stderr",)) -> str:
+    return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") in names)
+
+
+def error_text(outputs: list) -> str:
+    parts = []
+    for o in outputs:
+        if o.get("output_type") == "error":
+            parts.append(f"{o.get('ename', '')}: {o.get('evalue', '')}".strip(": "))
+            parts.extend(o.get("traceback", []))
+    return ANSI.sub("", "\n".join(p for p in parts if p))
+
+
+def check_cell(cell, index: int) -> None:
+    """Raises CellFailure if the executed cell panicked or holds an error it was not allowed to raise."""
+    allowed = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+    stderr = ANSI.sub("", cell_text(cell.get("outputs", [])))
+    if PANIC.search(stderr) and not allowed:
+        raise CellFailure(index, "panicked (a failed check or a bug)", stderr.strip(), cell.source)
+    if not allowed and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+        message = error_text(cell.outputs) or stderr.strip() or "(evcxr gave no message)"
+        raise CellFailure(index, "failed to compile or run", message, cell.source)
+
+
+def clean(nb) -> None:
+    """Remove what changes from run to run: timing metadata, execution counts' gaps."""
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count if cell.outputs else None
+            for o in cell.outputs:
+                if "execution_count" in o:
+                    o["execution_count"] = cell.execution_count
+
+
+def execute(path: Path, timeout: int) -> tuple[object, list[tuple[int, float]], float]:
+    """Executes one notebook; returns it, the per-cell times and the total time."""
+    nb = nbformat.read(path, as_version=4)
+    times: list[tuple[int, float]] = []
+    started: dict[int, float] = {}
+
+    def on_start(cell, cell_index, **_):
+        started[cell_index] = time.monotonic()
+
+    def on_done(cell, cell_index, **_):
+        times.append((cell_index, time.monotonic() - started.get(cell_index, time.monotonic())))
+        check_cell(cell, cell_index)
+
+    client = NotebookClient(
+        nb,
+        kernel_name="rust",
+        timeout=timeout,
+        startup_timeout=120,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_start=on_start,
+        on_cell_executed=on_done,
+    )
+    t0 = time.monotonic()
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        # nbclient stops on an error output: report the failing cell with its real message.
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                if "raises-exception" not in cell.metadata.get("tags", []):
+                    msg = error_text(cell.outputs) or ANSI.sub("", cell_text(cell.outputs)).strip() or ANSI.sub("", str(e))
+                    raise CellFailure(i, "failed to compile or run", msg, cell.source) from None
+        raise CellFailure(-1, "failed", ANSI.sub("", str(e)), "") from None
+    except CellTimeoutError as e:
+        raise CellFailure(max(started, default=-1), f"timed out after {timeout} s", str(e), "") from None
+    except DeadKernelError as e:
+        raise CellFailure(max(started, default=-1), "killed the kernel", str(e), "") from None
+    clean(nb)
+    return nb, times, time.monotonic() - t0
+
+
+def title_of(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def write_html(nb, out: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    out.write_text(body, encoding="utf-8")
+
+
+def write_index(entries: list[tuple[str, str, str]], out: Path) -> None:
+    items = "\n".join(f'<li><a href="{html}">{title}</a> <small>({nb})</small></li>' for nb, html, title in entries)
+    out.write_text(
+        f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Deep learning from first principles, in Rust</title>
+<style>body{{font-family:sans-serif;max-width:46em;margin:3em auto;line-height:1.5}} li{{margin:.4em 0}}</style></head>
+<body><h1>Deep learning from first principles, in Rust</h1>
+<p>The executed notebooks of the course workbook, one per lecture. Open them interactively with <code>make lab</code>.</p>
+<ol start="0">
+{items}
+</ol></body></html>
+""",
+        encoding="utf-8",
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    ap.add_argument("--out", type=Path, help="folder for the executed copies (and html/ with --html)")
+    ap.add_argument("--inplace", action="store_true", help="write outputs back into the notebooks themselves")
+    ap.add_argument("--html", action="store_true", help="also export HTML and an index page")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
+    ap.add_argument("--keep-going", action="store_true", help="run every notebook even after a failure")
+    args = ap.parse_args()
+    if not args.out and not args.inplace:
+        ap.error("say where the executed notebooks go: --out FOLDER, or --inplace")
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    # One kernel at a time, so they can share evcxr's work folder: the crate (a path dependency,
+    # which evcxr's :cache skips) is then compiled once per run instead of once per notebook.
+    os.environ.setdefault("EVCXR_TMPDIR", str(ROOT / "build" / "evcxr-tmp"))
+    Path(os.environ["EVCXR_TMPDIR"]).mkdir(parents=True, exist_ok=True)
+    if not paths:
+        print("no notebooks found", file=sys.stderr)
+        return 1
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        if args.html:
+            (args.out / "html").mkdir(exist_ok=True)
+
+    failures, report, entries = [], [], []
+    for path in paths:
+        path = path.resolve()
+        print(f"▶ {path.name} …", flush=True)
+        try:
+            nb, times, total = execute(path, args.timeout)
+        except CellFailure as f:
+            failures.append(path.name)
+            print(f"✗ {path.name}: code cell at index {f.index} {f.kind}", file=sys.stderr)
+            if f.source:
+                print("  --- cell source ---\n  " + f.source.strip().replace("\n", "\n  "), file=sys.stderr)
+            print("  --- message ---\n  " + f.message.strip().replace("\n", "\n  "), file=sys.stderr, flush=True)
+            if not args.keep_going:
+                break
+            continue
+        slow = sorted(times, key=lambda t: -t[1])[:3]
+        print(f"✓ {path.name}: {total:.1f} s; slowest cells: " + ", ".join(f"#{i} {t:.1f} s" for i, t in slow), flush=True)
+        report.append({"notebook": path.name, "seconds": round(total, 1), "cells": [[i, round(t, 2)] for i, t in times]})
+        target = path if args.inplace else args.out / path.name
+        nbformat.write(nb, target)
+        if args.html and args.out:
+            html_name = path.stem + ".html"
+            write_html(nb, args.out / "html" / html_name)
+            entries.append((path.name, html_name, title_of(nb, path.stem)))
+    if args.out:
+        (args.out / "timings.json").write_text(json.dumps(report, indent=1))
+        if args.html and entries:
+            write_index(entries, args.out / "html" / "index.html")
+    ran = len(report)
+    print(f"notebooks: {ran} passed, {len(failures)} failed" + (f" ({', '.join(failures)})" if failures else ""))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

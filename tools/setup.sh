@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# One-time set-up of everything the workbook needs on a Debian machine (root or sudo).
+# Safe to run again: every step checks first and skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="$HOME/.cargo/bin:$PATH"
+EVCXR_VERSION=0.22.0
+step() { printf '\n== %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+step "Debian packages (OpenBLAS for ndarray-linalg, Chromium for the browser test)"
+APT_PACKAGES="libopenblas-dev pkg-config chromium"
+missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+else
+  echo "present: $APT_PACKAGES"
+fi
+
+step "Rust toolchain: rustc >= 1.95 and the standard library's source (evcxr needs both)"
+command -v rustup >/dev/null || { echo "rustup not found: install Rust from rustup first" >&2; exit 1; }
+rustc --version
+rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+echo "rust-src: present"
+
+step "evcxr_jupyter $EVCXR_VERSION (the Rust kernel; about 8 minutes the first time)"
+if evcxr_jupyter --version 2>/dev/null | grep -q "$EVCXR_VERSION"; then
+  echo "present: $(evcxr_jupyter --version)"
+else
+  cargo install --locked evcxr_jupyter --version "$EVCXR_VERSION"
+fi
+
+step "Python environment .venv (JupyterLab, nbclient, nbconvert, pytest; pinned in requirements.txt)"
+stamp=.venv/.requirements.sha256
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -r requirements.txt
+  echo "$want" > "$stamp"
+else
+  echo "present: $(.venv/bin/jupyter lab --version | sed 's/^/jupyterlab /')"
+fi
+
+step "Rust kernel registered in .venv"
+if [ ! -f .venv/share/jupyter/kernels/rust/kernel.json ]; then
+  JUPYTER_PATH="$ROOT/.venv/share/jupyter" JUPYTER_DATA_DIR="$ROOT/.venv/share/jupyter" evcxr_jupyter --install
+fi
+.venv/bin/jupyter kernelspec list | grep rust
+
+step "Browser test driver (playwright-core, using Debian's chromium; no browser download)"
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+else
+  echo "present: playwright-core $(node -p "require('./tests/browser/node_modules/playwright-core/package.json').version")"
+fi
+
+step "Prewarm evcxr's compile cache (ndarray, polars, plotters, linfa compiled once for every notebook)"
+key=$( (cat Cargo.toml; evcxr_jupyter --version; rustc --version) | sha256sum | cut -d' ' -f1)
+if [ "$(cat .venv/.prewarmed 2>/dev/null)" != "$key" ]; then
+  t0=$(date +%s)
+  .venv/bin/python tools/run_notebooks.py --out build/prewarm tools/prewarm.ipynb
+  echo "$key" > .venv/.prewarmed
+  echo "prewarmed in $(( $(date +%s) - t0 )) s"
+else
+  echo "cache already warm for this Cargo.toml"
+fi

@@ -20,6 +20,7 @@ pub mod datasets;
 pub mod error;
 pub mod plot;
 pub mod table;
+pub mod tensor;
 
 pub use error::{Error, Result};
 pub use {linfa, linfa_linear, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr};

@@ -1,0 +1,92 @@
+//! Activation functions and the (log-)softmax.
+
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+use ndarray::{ArrayD, Axis, Zip};
+
+impl Tensor {
+    /// σ(a) = 1 / (1 + e⁻ᵃ), computed without overflow for large |a|. ∂σ/∂a = σ(1 − σ).
+    pub fn sigmoid(&self) -> Tensor {
+        let stable = |x: f64| if x >= 0.0 { 1.0 / (1.0 + (-x).exp()) } else { let e = x.exp(); e / (1.0 + e) };
+        self.map_elementwise("sigmoid", stable, |_, s| s * (1.0 - s))
+    }
+
+    /// tanh(a). ∂/∂a = 1 − tanh².
+    pub fn tanh(&self) -> Tensor {
+        self.map_elementwise("tanh", f64::tanh, |_, t| 1.0 - t * t)
+    }
+
+    /// ReLU(a) = max(a, 0). ∂/∂a = 1 if a > 0, else 0.
+    pub fn relu(&self) -> Tensor {
+        self.map_elementwise("relu", |x| x.max(0.0), |x, _| if x > 0.0 { 1.0 } else { 0.0 })
+    }
+
+    /// Leaky ReLU: a if a > 0, else slope·a. ∂/∂a = 1 or slope.
+    pub fn leaky_relu(&self, slope: f64) -> Tensor {
+        self.map_elementwise("leaky_relu", move |x| if x > 0.0 { x } else { slope * x }, move |x, _| if x > 0.0 { 1.0 } else { slope })
+    }
+
+    /// GELU(a) = a·Φ(a) in the tanh approximation ½a(1 + tanh(√(2/π)(a + 0.044715a³))).
+    /// ∂/∂a = ½(1 + t) + ½a(1 − t²)·√(2/π)(1 + 3·0.044715a²), t = tanh(…).
+    pub fn gelu(&self) -> Tensor {
+        const C: f64 = 0.797_884_560_802_865_4; // √(2/π)
+        let t = |x: f64| (C * (x + 0.044715 * x * x * x)).tanh();
+        self.map_elementwise(
+            "gelu",
+            move |x| 0.5 * x * (1.0 + t(x)),
+            move |x, _| {
+                let th = t(x);
+                0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * C * (1.0 + 3.0 * 0.044715 * x * x)
+            },
+        )
+    }
+
+    fn check_axis(&self, op: &str, axis: usize) -> Result<()> {
+        if axis >= self.ndim() {
+            return Err(Error::Shape {
+                op: op.into(),
+                expected: format!("an axis < {} (the tensor's number of dimensions)", self.ndim()),
+                got: format!("axis {axis} for shape {:?}", self.shape()),
+            });
+        }
+        Ok(())
+    }
+
+    /// softmax along `axis`: yᵢ = e^{aᵢ − max a} / Σⱼ e^{aⱼ − max a} (shifting by the max avoids
+    /// overflow and does not change the result). ∂L/∂aᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
+    pub fn softmax(&self, axis: usize) -> Result<Tensor> {
+        self.check_axis("softmax", axis)?;
+        let mut y = self.value().clone();
+        for mut lane in y.lanes_mut(Axis(axis)) {
+            let m = lane.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            lane.mapv_inplace(|v| (v - m).exp());
+            let s = lane.sum();
+            lane.mapv_inplace(|v| v / s);
+        }
+        let out = y.clone();
+        Ok(Tensor::from_op(y, &[self], "softmax", move |g| {
+            let gy = g * &out;
+            let dot = gy.sum_axis(Axis(axis)).insert_axis(Axis(axis));
+            vec![Some(&gy - &(&out * &dot))]
+        }))
+    }
+
+    /// log-softmax along `axis`: aᵢ − max a − log Σⱼ e^{aⱼ − max a}.
+    /// ∂L/∂aᵢ = gᵢ − softmax(a)ᵢ Σⱼ gⱼ.
+    pub fn log_softmax(&self, axis: usize) -> Result<Tensor> {
+        self.check_axis("log_softmax", axis)?;
+        let mut y = self.value().clone();
+        for mut lane in y.lanes_mut(Axis(axis)) {
+            let m = lane.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            let log_sum = lane.fold(0.0, |s, &v| s + (v - m).exp()).ln() + m;
+            lane.mapv_inplace(|v| v - log_sum);
+        }
+        let out = y.clone();
+        Ok(Tensor::from_op(y, &[self], "log_softmax", move |g| {
+            let total = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
+            let mut dx = ArrayD::zeros(g.raw_dim());
+            Zip::from(&mut dx).and(g).and(&out).and_broadcast(&total).for_each(|d, &g, &ly, &t| *d = g - ly.exp() * t);
+            vec![Some(dx)]
+        }))
+    }
+}

@@ -1,0 +1,14 @@
+//! The operations of the tensor engine, one family per file. Each operation computes its value
+//! and registers its backward rule right beside it; the doc comment gives the partial derivatives.
+
+mod activation;
+mod broadcast;
+mod elementwise;
+mod matmul;
+mod reduce;
+mod shape;
+
+pub use broadcast::{broadcast_shape, reduce_to_shape};
+
+#[cfg(test)]
+mod tests;

@@ -33,7 +33,7 @@ test-browser:
 	$(PY) tests/browser/serve_and_check.py $(BUILD)/test
 
 lab: setup
-	.venv/bin/jupyter lab --notebook-dir=notebooks
+	.venv/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: setup
 	@if [ -z "$(FORCE)" ] && ! git diff --quiet -- notebooks/; then \

@@ -18,6 +18,7 @@
 
 pub mod datasets;
 pub mod error;
+pub mod nn;
 pub mod plot;
 pub mod table;
 pub mod tensor;
@@ -35,6 +36,7 @@ pub mod prelude {
     pub use crate::plot::{category_color, Figure, LinePlot, Mark, Panel, ScatterPlot};
     pub use crate::table::Table;
     pub use crate::VERSION;
+    pub use crate::{linfa, linfa_linear, ndarray, ndarray_linalg, plotters, polars};
 
     pub use linfa::prelude::{Fit, Predict};
     pub use ndarray::prelude::*;

@@ -61,12 +61,24 @@ def check_cell(cell, index: int) -> None:
         raise CellFailure(index, "failed to compile or run", message, cell.source)
 
 
+def merge_streams(outputs: list) -> list:
+    """evcxr sends printed text line by line; join consecutive pieces of the same stream."""
+    merged: list = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream" and merged[-1].get("name") == o.get("name"):
+            merged[-1]["text"] = merged[-1]["text"] + o["text"]
+        else:
+            merged.append(o)
+    return merged
+
+
 def clean(nb) -> None:
-    """Remove what changes from run to run: timing metadata, execution counts' gaps."""
+    """Remove what changes from run to run (timing metadata), join split printed text."""
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
             count += 1
             cell.execution_count = count if cell.outputs else None
             for o in cell.outputs:

@@ -61,7 +61,7 @@ step "Prewarm evcxr's compile cache (ndarray, polars, plotters, linfa compiled o
 key=$( (cat Cargo.toml; evcxr_jupyter --version; rustc --version) | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.prewarmed 2>/dev/null)" != "$key" ]; then
   t0=$(date +%s)
-  .venv/bin/python tools/run_notebooks.py --out build/prewarm tools/prewarm.ipynb
+  .venv/bin/python tools/run_notebooks.py --timeout 3600 --out build/prewarm tools/prewarm.ipynb
   echo "$key" > .venv/.prewarmed
   echo "prewarmed in $(( $(date +%s) - t0 )) s"
 else

@@ -176,6 +176,9 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
         let mut encoder = png::Encoder::new(&mut out, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
+        // Figures are committed inside notebooks: spend time on small files.
+        encoder.set_compression(png::Compression::Best);
+        encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let mut writer = encoder.write_header().map_err(|e| Error::plot("encoding PNG", e))?;
         writer.write_image_data(rgb).map_err(|e| Error::plot("encoding PNG", e))?;
     }

@@ -1,7 +1,7 @@
 //! Line plots: several series with a legend (loss curves, functions over their data points).
 
 use super::figure::{Draw, Figure};
-use super::style::{category_color, padded_range, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::style::{category_color, padded_range, tick_label, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -133,7 +133,7 @@ impl LinePlot {
     }
 
     /// Draws on a `DrawingArea`, with either coordinate type for y.
-    fn draw_on<DB: DrawingBackend, Y>(&self, area: &DrawingArea<DB, Shift>, y_spec: Y) -> Result<()>
+    fn draw_on<DB: DrawingBackend, Y>(&self, area: &DrawingArea<DB, Shift>, y_spec: Y, y_span: Option<f64>) -> Result<()>
     where
         Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
     {
@@ -147,15 +147,20 @@ impl LinePlot {
             .y_label_area_size(64)
             .build_cartesian_2d(x0..x1, y_spec)
             .map_err(|e| err(&e))?;
-        chart
-            .configure_mesh()
+        let x_fmt = tick_label(x1 - x0);
+        let y_fmt = y_span.map(tick_label);
+        let mut mesh = chart.configure_mesh();
+        mesh.x_label_formatter(&x_fmt)
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .axis_desc_style(("sans-serif", LABEL_SIZE))
             .label_style(("sans-serif", TICK_SIZE))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(|e| err(&e))?;
+            .bold_line_style(RGBColor(225, 225, 225))
+            .light_line_style(TRANSPARENT);
+        if let Some(f) = &y_fmt {
+            mesh.y_label_formatter(f);
+        }
+        mesh.draw().map_err(|e| err(&e))?;
         for (i, s) in self.series.iter().enumerate() {
             let color = category_color(i);
             let pts: Vec<(f64, f64)> =
@@ -206,10 +211,10 @@ impl Draw for LinePlot {
             let hi = self.series.iter().flat_map(|s| s.y.iter().copied()).filter(|y| y.is_finite()).fold(0.0, f64::max);
             let (lo, hi) = if lo.is_finite() && hi > lo { (lo * 0.8, hi * 1.25) } else { (0.1, 10.0) };
             let y: LogCoord<f64> = (lo..hi).log_scale().into();
-            self.draw_on(area, y)
+            self.draw_on(area, y, None)
         } else {
             let y: plotters::coord::types::RangedCoordf64 = (y0..y1).into();
-            self.draw_on(area, y)
+            self.draw_on(area, y, Some(y1 - y0))
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Scatter plots of 2-D points coloured by class.
 
 use super::figure::{Draw, Figure};
-use super::style::{category_color, padded_range, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::style::{category_color, padded_range, tick_label, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{ArrayView1, ArrayView2};
 use plotters::coord::Shift;
@@ -106,13 +106,17 @@ impl Draw for ScatterPlot {
             .y_label_area_size(56)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| err(&e))?;
+        let (x_fmt, y_fmt) = (tick_label(x1 - x0), tick_label(y1 - y0));
         chart
             .configure_mesh()
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .axis_desc_style(("sans-serif", LABEL_SIZE))
             .label_style(("sans-serif", TICK_SIZE))
-            .light_line_style(RGBColor(235, 235, 235))
+            .bold_line_style(RGBColor(225, 225, 225))
+            .light_line_style(TRANSPARENT)
             .draw()
             .map_err(|e| err(&e))?;
         for (i, (name, pts)) in self.groups.iter().enumerate() {

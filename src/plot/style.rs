@@ -68,3 +68,12 @@ pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> Option<(f64, f6
     let pad = if span > 0.0 { 0.05 * span } else { 0.5 * lo.abs().max(1.0) };
     Some((lo - pad, hi + pad))
 }
+
+/// Tick labels for an axis spanning `span`: enough decimals to tell ticks apart, and no "-0.0".
+pub(crate) fn tick_label(span: f64) -> impl Fn(&f64) -> String {
+    let decimals = if span > 0.0 && span.is_finite() { (1.0 - span.log10().floor()).clamp(0.0, 8.0) as usize } else { 2 };
+    move |v: &f64| {
+        let s = format!("{v:.decimals$}");
+        if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { s.trim_start_matches('-').to_string() } else { s }
+    }
+}

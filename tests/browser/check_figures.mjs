@@ -38,7 +38,7 @@ async function checkImages(page, selector, n, where) {
   const imgs = await page.$$eval(selector, (els) => els.map((i) => ({ w: i.naturalWidth, h: i.naturalHeight, ok: i.complete })));
   const broken = imgs.filter((i) => !i.ok || i.w === 0);
   const problems = [];
-  if (imgs.length < n) problems.push(`${where}: ${imgs.length} rendered images, expected ${n} figures`);
+  if (imgs.length !== n) problems.push(`${where}: ${imgs.length} images in the page, expected ${n} figures`);
   if (broken.length) problems.push(`${where}: ${broken.length} images did not render (natural width 0)`);
   return { count: imgs.length, problems };
 }
@@ -54,10 +54,13 @@ try {
     const n = expectedFigures(file);
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     // 1. JupyterLab, notebook not trusted (the server keeps no signatures).
-    await page.goto(`${labUrl}/lab/tree/${file}?token=${token}`, { waitUntil: "domcontentloaded" });
-    await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 90_000 });
-    const lab = await checkImages(page, ".jp-Notebook .jp-OutputArea-output img", n, `${file} in JupyterLab`);
-    const first = await page.$(".jp-Notebook .jp-OutputArea-output img");
+    // A fresh workspace per notebook (?reset), so that only this notebook is open.
+    const workspace = file.replace(/\W/g, "-");
+    await page.goto(`${labUrl}/lab/workspaces/${workspace}/tree/${file}?reset&token=${token}`, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".jp-NotebookPanel .jp-Cell", { timeout: 90_000 });
+    const inLab = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img";
+    const lab = await checkImages(page, inLab, n, `${file} in JupyterLab`);
+    const first = await page.$(inLab);
     if (first) await first.scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(shots, file.replace(".ipynb", ".png")) });

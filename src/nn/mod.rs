@@ -1,0 +1,46 @@
+//! Neural-network building blocks on the tensor engine: layers (one file each), losses,
+//! initialisations, optimisers, learning-rate schedules.
+//!
+//! Every layer implements [`Module`]: `forward` maps a tensor to a tensor, `parameters` lists
+//! what an optimiser trains, `set_training` switches layers such as dropout and batch norm
+//! between training and evaluation.
+
+pub mod init;
+mod linear;
+pub mod loss;
+pub mod optim;
+pub mod schedule;
+mod sequential;
+
+pub use linear::Linear;
+pub use sequential::{mlp, Activation, Sequential};
+
+use crate::error::Result;
+use crate::tensor::{Param, Tensor};
+
+/// A layer or a model: a differentiable map from a tensor to a tensor, with parameters.
+pub trait Module {
+    /// Applies the module.
+    fn forward(&self, x: &Tensor) -> Result<Tensor>;
+
+    /// The trainable parameters, named (e.g. `"0.weight"` in a [`Sequential`]).
+    fn parameters(&self) -> Vec<Param> {
+        vec![]
+    }
+
+    /// Switches between training (`true`: dropout drops, batch norm uses batch statistics) and
+    /// evaluation (`false`). Layers without such behaviour ignore it.
+    fn set_training(&self, _training: bool) {}
+
+    /// Total number of trainable scalars.
+    fn num_parameters(&self) -> usize {
+        self.parameters().iter().map(|p| p.len()).sum()
+    }
+
+    /// Forgets every parameter's accumulated gradient.
+    fn zero_grad(&self) {
+        for p in self.parameters() {
+            p.zero_grad();
+        }
+    }
+}

@@ -26,8 +26,8 @@ rustup component list --installed | grep -q '^rust-src' || rustup component add 
 echo "rust-src: present"
 
 step "evcxr_jupyter $EVCXR_VERSION (the Rust kernel; about 8 minutes the first time)"
-if evcxr_jupyter --version 2>/dev/null | grep -q "$EVCXR_VERSION"; then
-  echo "present: $(evcxr_jupyter --version)"
+if cargo install --list | grep -q "^evcxr_jupyter v$EVCXR_VERSION:"; then
+  echo "present: evcxr_jupyter $EVCXR_VERSION"
 else
   cargo install --locked evcxr_jupyter --version "$EVCXR_VERSION"
 fi
@@ -58,7 +58,7 @@ else
 fi
 
 step "Prewarm evcxr's compile cache (ndarray, polars, plotters, linfa compiled once for every notebook)"
-key=$( (cat Cargo.toml; evcxr_jupyter --version; rustc --version) | sha256sum | cut -d' ' -f1)
+key=$( (cat Cargo.toml; echo "evcxr $EVCXR_VERSION"; rustc --version) | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.prewarmed 2>/dev/null)" != "$key" ]; then
   t0=$(date +%s)
   .venv/bin/python tools/run_notebooks.py --timeout 3600 --out build/prewarm tools/prewarm.ipynb

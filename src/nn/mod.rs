@@ -5,14 +5,26 @@
 //! what an optimiser trains, `set_training` switches layers such as dropout and batch norm
 //! between training and evaluation.
 
+mod attention;
+mod conv;
+mod dropout;
+mod embedding;
 pub mod init;
 mod linear;
 pub mod loss;
 pub mod optim;
 pub mod schedule;
+mod norm;
+mod pool;
 mod sequential;
 
+pub use attention::{causal_mask, MultiHeadAttention, TransformerBlock};
+pub use conv::{Conv2d, Conv2dOptions};
+pub use dropout::Dropout;
+pub use embedding::Embedding;
 pub use linear::Linear;
+pub use norm::{BatchNorm, LayerNorm};
+pub use pool::{AvgPool2d, Flatten, MaxPool2d};
 pub use sequential::{mlp, Activation, Sequential};
 
 use crate::error::Result;

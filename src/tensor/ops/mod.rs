@@ -3,12 +3,14 @@
 
 mod activation;
 mod broadcast;
+mod conv;
 mod elementwise;
 mod matmul;
 mod reduce;
 mod shape;
 
 pub use broadcast::{broadcast_shape, reduce_to_shape};
+pub use conv::conv_output_size;
 
 #[cfg(test)]
 mod tests;

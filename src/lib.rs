@@ -22,6 +22,7 @@ pub mod nn;
 pub mod plot;
 pub mod table;
 pub mod tensor;
+pub mod train;
 
 pub use error::{Error, Result};
 pub use {linfa, linfa_linear, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr};

@@ -46,7 +46,37 @@ impl<T> Dataset<T> {
     }
 }
 
+impl<T: Clone> Dataset<T> {
+    /// The samples at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Dataset<T> {
+        Dataset {
+            features: self.features.select(ndarray::Axis(0), indices),
+            targets: indices.iter().map(|&i| self.targets[i].clone()).collect(),
+            feature_names: self.feature_names.clone(),
+            target_names: self.target_names.clone(),
+        }
+    }
+}
+
 impl Dataset<usize> {
+    /// A stratified, seeded split into (train, test): each class contributes the same fraction
+    /// `test_fraction` of its samples to the test set.
+    pub fn split(&self, test_fraction: f64, seed: u64) -> (Dataset<usize>, Dataset<usize>) {
+        use rand::{seq::SliceRandom, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let (mut train, mut test) = (vec![], vec![]);
+        for class in 0..self.n_classes() {
+            let mut members: Vec<usize> = (0..self.n_samples()).filter(|&i| self.targets[i] == class).collect();
+            members.shuffle(&mut rng);
+            let n_test = (members.len() as f64 * test_fraction).round() as usize;
+            test.extend_from_slice(&members[..n_test]);
+            train.extend_from_slice(&members[n_test..]);
+        }
+        train.shuffle(&mut rng);
+        test.shuffle(&mut rng);
+        (self.select(&train), self.select(&test))
+    }
+
     /// Number of classes (largest label + 1).
     pub fn n_classes(&self) -> usize {
         self.targets.iter().max().map_or(0, |m| m + 1)

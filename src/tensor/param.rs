@@ -55,6 +55,18 @@ impl Param {
         *self.cell.borrow_mut() = fresh;
     }
 
+    /// The current leaf (cheap: an optimiser step replaces the leaf instead of changing it, so
+    /// holding on to it keeps these values); [`Param::restore`] puts it back.
+    pub fn snapshot(&self) -> Tensor {
+        self.cell.borrow().clone()
+    }
+
+    /// Puts back a leaf saved by [`Param::snapshot`] (its gradient is cleared).
+    pub fn restore(&self, snapshot: &Tensor) {
+        snapshot.zero_grad();
+        *self.cell.borrow_mut() = snapshot.clone();
+    }
+
     /// Forgets the accumulated gradient.
     pub fn zero_grad(&self) {
         self.cell.borrow().zero_grad();

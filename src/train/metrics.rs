@@ -1,0 +1,59 @@
+//! Classification metrics.
+
+use crate::error::{Error, Result};
+use crate::nn::Module;
+use crate::tensor::{no_grad, Tensor};
+use ndarray::{Array2, ArrayD, Axis};
+
+/// The index of the largest entry of each row of a (n, c) array: the predicted classes.
+pub fn argmax_rows(scores: &ArrayD<f64>) -> Vec<usize> {
+    scores
+        .axis_iter(Axis(0))
+        .map(|row| row.iter().enumerate().fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) }).0)
+        .collect()
+}
+
+/// Fraction of predictions equal to the targets.
+pub fn accuracy(predicted: &[usize], targets: &[usize]) -> Result<f64> {
+    if predicted.len() != targets.len() || targets.is_empty() {
+        return Err(Error::Shape { op: "accuracy".into(), expected: "as many predictions as targets (at least one)".into(), got: format!("{} predictions, {} targets", predicted.len(), targets.len()) });
+    }
+    Ok(predicted.iter().zip(targets).filter(|(p, t)| p == t).count() as f64 / targets.len() as f64)
+}
+
+/// Confusion matrix: entry (i, j) counts samples of true class i predicted as j.
+pub fn confusion_matrix(predicted: &[usize], targets: &[usize], classes: usize) -> Result<Array2<usize>> {
+    accuracy(predicted, targets)?;
+    let mut m = Array2::zeros((classes, classes));
+    for (&p, &t) in predicted.iter().zip(targets) {
+        if p >= classes || t >= classes {
+            return Err(Error::invalid("confusion_matrix", format!("class {} is out of range for {classes} classes", p.max(t))));
+        }
+        m[[t, p]] += 1;
+    }
+    Ok(m)
+}
+
+/// Accuracy of a classifier (which outputs one score per class) on inputs `x`, in evaluation
+/// mode and without recording a graph.
+pub fn evaluate_classifier(model: &dyn Module, x: &ArrayD<f64>, targets: &[usize]) -> Result<f64> {
+    model.set_training(false);
+    let scores = no_grad(|| model.forward(&Tensor::new(x.clone())));
+    model.set_training(true);
+    accuracy(&argmax_rows(scores?.value()), targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::arr2;
+
+    #[test]
+    fn counts() {
+        let pred = argmax_rows(&arr2(&[[0.1, 0.9], [2.0, 1.0], [0.0, 3.0]]).into_dyn());
+        assert_eq!(pred, vec![1, 0, 1]);
+        assert!((accuracy(&pred, &[1, 1, 1]).unwrap() - 2.0 / 3.0).abs() < 1e-15);
+        assert_eq!(confusion_matrix(&pred, &[1, 1, 1], 2).unwrap(), arr2(&[[0, 0], [1, 2]]));
+        assert!(accuracy(&pred, &[1]).unwrap_err().to_string().contains("3 predictions, 1 targets"));
+    }
+}

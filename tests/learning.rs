@@ -1,0 +1,78 @@
+//! End-to-end learning: the engine, layers, losses and optimisers together solve XOR and the
+//! 8×8 digits (fixed seeds; each test takes seconds).
+
+use dlcourse::datasets;
+use dlcourse::nn::optim::{Adam, AdamOptions, Sgd, SgdOptions};
+use dlcourse::nn::{mlp, Activation, Conv2d, Conv2dOptions, Flatten, Linear, MaxPool2d, Module, Sequential};
+use dlcourse::train::{evaluate_classifier, fit_classifier, FitOptions};
+use ndarray::{arr2, ArrayD, IxDyn};
+use rand::{rngs::StdRng, SeedableRng};
+
+#[test]
+fn an_mlp_solves_xor() {
+    let x = arr2(&[[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]).into_dyn();
+    let y = [0, 1, 1, 0];
+    let net = mlp(&[2, 8, 2], Activation::Tanh, &mut StdRng::seed_from_u64(0));
+    let mut opt = Sgd::new(net.parameters(), SgdOptions { lr: 0.5, momentum: 0.9, ..Default::default() });
+    let options = FitOptions { epochs: 300, batch_size: 4, progress: false, ..Default::default() };
+    let h = fit_classifier(&net, &mut opt, &x, &y, None, &options).unwrap();
+    assert_eq!(evaluate_classifier(&net, &x, &y).unwrap(), 1.0, "last loss {:?}", h.last());
+}
+
+fn digits_split() -> (ArrayD<f64>, Vec<usize>, ArrayD<f64>, Vec<usize>) {
+    let d = datasets::digits().unwrap();
+    let (train, test) = d.split(0.25, 0);
+    let scale = |a: &ndarray::Array2<f64>| (a / 16.0).into_dyn();
+    (scale(&train.features), train.targets.to_vec(), scale(&test.features), test.targets.to_vec())
+}
+
+#[test]
+fn an_mlp_classifies_the_digits() {
+    let (xtr, ytr, xte, yte) = digits_split();
+    let net = mlp(&[64, 64, 10], Activation::Relu, &mut StdRng::seed_from_u64(0));
+    let mut opt = Adam::new(net.parameters(), AdamOptions { lr: 1e-2, ..Default::default() });
+    let options = FitOptions { epochs: 20, batch_size: 32, progress: false, ..Default::default() };
+    fit_classifier(&net, &mut opt, &xtr, &ytr, None, &options).unwrap();
+    let acc = evaluate_classifier(&net, &xte, &yte).unwrap();
+    println!("MLP 64-64-10: test accuracy {acc:.4}, {} parameters", net.num_parameters());
+    assert!(acc >= 0.95, "test accuracy {acc}");
+}
+
+#[test]
+fn a_small_cnn_classifies_the_digits_with_fewer_parameters() {
+    let (xtr, ytr, xte, yte) = digits_split();
+    let images = |a: &ArrayD<f64>| a.clone().into_shape_with_order(IxDyn(&[a.shape()[0], 1, 8, 8])).unwrap();
+    let (xtr, xte) = (images(&xtr), images(&xte));
+    let mut rng = StdRng::seed_from_u64(0);
+    let same = Conv2dOptions { padding: 1, ..Default::default() };
+    let cnn = Sequential::new()
+        .add(Conv2d::new(1, 8, 3, same, &mut rng))
+        .add(Activation::Relu)
+        .add(MaxPool2d::new(2))
+        .add(Conv2d::new(8, 16, 3, same, &mut rng))
+        .add(Activation::Relu)
+        .add(MaxPool2d::new(2))
+        .add(Flatten)
+        .add(Linear::new(64, 10, &mut rng));
+    let mut opt = Adam::new(cnn.parameters(), AdamOptions { lr: 1e-2, ..Default::default() });
+    let options = FitOptions { epochs: 15, batch_size: 32, progress: false, ..Default::default() };
+    fit_classifier(&cnn, &mut opt, &xtr, &ytr, None, &options).unwrap();
+    let acc = evaluate_classifier(&cnn, &xte, &yte).unwrap();
+    let mlp_params = 64 * 64 + 64 + 64 * 10 + 10;
+    println!("CNN: test accuracy {acc:.4}, {} parameters (MLP: {mlp_params})", cnn.num_parameters());
+    assert!(acc >= 0.97, "test accuracy {acc}");
+    assert!(cnn.num_parameters() < mlp_params);
+}
+
+#[test]
+fn a_nan_loss_stops_training_and_keeps_the_last_good_parameters() {
+    let (xtr, ytr, _, _) = digits_split();
+    // a linear network with an absurd learning rate: the weights blow up to infinity
+    let net = mlp(&[64, 32, 10], Activation::Identity, &mut StdRng::seed_from_u64(0));
+    let mut opt = Sgd::new(net.parameters(), SgdOptions { lr: 1e200, ..Default::default() });
+    let options = FitOptions { epochs: 5, batch_size: 64, progress: false, ..Default::default() };
+    let h = fit_classifier(&net, &mut opt, &xtr, &ytr, None, &options).unwrap();
+    let why = h.stopped.expect("training should stop");
+    assert!(why.contains("NaN") || why.contains("inf"), "{why}");
+    assert!(net.parameters().iter().all(|p| p.value().iter().all(|v| v.is_finite())));
+}

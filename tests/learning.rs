@@ -76,3 +76,24 @@ fn a_nan_loss_stops_training_and_keeps_the_last_good_parameters() {
     assert!(why.contains("NaN") || why.contains("inf"), "{why}");
     assert!(net.parameters().iter().all(|p| p.value().iter().all(|v| v.is_finite())));
 }
+
+#[test]
+fn early_stopping_restores_the_best_epoch() {
+    let (xtr, ytr, xte, yte) = digits_split();
+    // 30 training samples and a big network: validation loss soon rises again (overfitting)
+    let few = ndarray::s![0..30, ..];
+    let (x_small, y_small) = (xtr.slice(few).to_owned().into_dyn(), ytr[..30].to_vec());
+    let net = mlp(&[64, 128, 10], Activation::Relu, &mut StdRng::seed_from_u64(0));
+    let mut opt = Adam::new(net.parameters(), AdamOptions { lr: 3e-2, ..Default::default() });
+    let options = FitOptions { epochs: 200, batch_size: 10, patience: Some(3), progress: false, ..Default::default() };
+    let h = fit_classifier(&net, &mut opt, &x_small, &y_small, Some((&xte, &yte)), &options).unwrap();
+    let best = h.best_epoch.expect("early stopping should trigger");
+    assert!(h.epochs.len() < 200 && h.epochs.len() == best + 3, "{} epochs, best {best}", h.epochs.len());
+    let best_loss = h.epochs[best - 1].val_loss.unwrap();
+    assert!(h.epochs.iter().all(|r| r.val_loss.unwrap() >= best_loss));
+    // the model now holds the best epoch's parameters: its validation loss is the best one
+    let scores = dlcourse::tensor::no_grad(|| net.forward(&dlcourse::tensor::Tensor::new(xte.clone()))).unwrap();
+    let now = dlcourse::nn::loss::cross_entropy(&scores, &yte).unwrap().item().unwrap();
+    assert!((now - best_loss).abs() < 1e-12, "{now} vs {best_loss}");
+    assert!(h.figure().to_png().is_ok());
+}

@@ -1,6 +1,6 @@
 //! Activation functions and the (log-)softmax.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::tensor::Tensor;
 use ndarray::{ArrayD, Axis, Zip};
 
@@ -39,17 +39,6 @@ impl Tensor {
                 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * C * (1.0 + 3.0 * 0.044715 * x * x)
             },
         )
-    }
-
-    fn check_axis(&self, op: &str, axis: usize) -> Result<()> {
-        if axis >= self.ndim() {
-            return Err(Error::Shape {
-                op: op.into(),
-                expected: format!("an axis < {} (the tensor's number of dimensions)", self.ndim()),
-                got: format!("axis {axis} for shape {:?}", self.shape()),
-            });
-        }
-        Ok(())
     }
 
     /// softmax along `axis`: yᵢ = e^{aᵢ − max a} / Σⱼ e^{aⱼ − max a} (shifting by the max avoids

@@ -19,11 +19,12 @@ impl Tensor {
         self.sum().mul_scalar(1.0 / n)
     }
 
-    fn axis_checked(&self, op: &str, axis: usize) -> Result<()> {
+    /// An error naming `op` unless `axis` is one of this tensor's axes.
+    pub(crate) fn check_axis(&self, op: &str, axis: usize) -> Result<()> {
         if axis >= self.ndim() {
             return Err(Error::Shape {
                 op: op.into(),
-                expected: format!("an axis < {}", self.ndim()),
+                expected: format!("an axis < {} (the tensor's number of dimensions)", self.ndim()),
                 got: format!("axis {axis} for shape {:?}", self.shape()),
             });
         }
@@ -32,7 +33,7 @@ impl Tensor {
 
     /// Σ along `axis`, which disappears (`keep_dim` keeps it with size 1). ∂/∂aᵢ = 1.
     pub fn sum_axis(&self, axis: usize, keep_dim: bool) -> Result<Tensor> {
-        self.axis_checked("sum_axis", axis)?;
+        self.check_axis("sum_axis", axis)?;
         let mut out = self.value().sum_axis(Axis(axis));
         if keep_dim {
             out = out.insert_axis(Axis(axis));
@@ -46,7 +47,7 @@ impl Tensor {
 
     /// Mean along `axis`. ∂/∂aᵢ = 1/n.
     pub fn mean_axis(&self, axis: usize, keep_dim: bool) -> Result<Tensor> {
-        self.axis_checked("mean_axis", axis)?;
+        self.check_axis("mean_axis", axis)?;
         let n = self.shape()[axis].max(1) as f64;
         Ok(self.sum_axis(axis, keep_dim)?.mul_scalar(1.0 / n))
     }
@@ -54,7 +55,7 @@ impl Tensor {
     /// Maximum along `axis`. The gradient goes to the (first) largest element of each lane:
     /// ∂max/∂aᵢ = 1 for that element, 0 for the others.
     pub fn max_axis(&self, axis: usize, keep_dim: bool) -> Result<Tensor> {
-        self.axis_checked("max_axis", axis)?;
+        self.check_axis("max_axis", axis)?;
         if self.shape()[axis] == 0 {
             return Err(Error::invalid("max_axis", format!("axis {axis} of shape {:?} is empty", self.shape())));
         }

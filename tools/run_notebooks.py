@@ -72,13 +72,34 @@ def merge_streams(outputs: list) -> list:
     return merged
 
 
+VARS_ROW = re.compile(r"<tr><td>.*?</td><td>.*?</td><tr>")
+
+
+def sort_vars_listing(outputs: list) -> None:
+    """evcxr's `:vars` lists variables in hash order, which changes from run to run: sort it."""
+    for o in outputs:
+        data = o.get("data", {})
+        if "text/plain" in data:
+            lines = "".join(data["text/plain"]).splitlines(keepends=True)
+            data["text/plain"] = "".join(sorted(lines))
+        if "text/html" in data:
+            html = "".join(data["text/html"])
+            rows = VARS_ROW.findall(html)
+            if rows:
+                start, end = html.index(rows[0]), html.rindex(rows[-1]) + len(rows[-1])
+                data["text/html"] = html[:start] + "".join(sorted(rows)) + html[end:]
+
+
 def clean(nb) -> None:
-    """Remove what changes from run to run (timing metadata), join split printed text."""
+    """Remove what changes from run to run (timing metadata, the order of `:vars`), join split
+    printed text."""
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
+            if cell.source.strip() == ":vars":
+                sort_vars_listing(cell.outputs)
             count += 1
             cell.execution_count = count if cell.outputs else None
             for o in cell.outputs:

@@ -73,3 +73,17 @@ def test_check_cell_sees_a_panic_in_stderr():
     with pytest.raises(run_notebooks.CellFailure) as e:
         run_notebooks.check_cell(cell, 7)
     assert e.value.index == 7 and "assertion failed" in e.value.message
+
+
+def test_vars_listing_is_sorted():
+    cell = nbformat.v4.new_code_cell(":vars")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={
+        "text/plain": "steps: i32\nalpha: f64\n",
+        "text/html": "<table><tr><th>Variable</th><th>Type</th></tr><tr><td>steps</td><td>i32</td><tr><tr><td>alpha</td><td>f64</td><tr></table>",
+    })]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell]
+    run_notebooks.clean(nb)
+    data = nb.cells[0].outputs[0]["data"]
+    assert data["text/plain"] == "alpha: f64\nsteps: i32\n"
+    assert data["text/html"].index("alpha") < data["text/html"].index("steps")

@@ -58,7 +58,9 @@ impl Tensor {
     /// Joins tensors along `axis`; their other sizes must agree. Each input's gradient is its
     /// slice of ∂L/∂y.
     pub fn concat(tensors: &[&Tensor], axis: usize) -> Result<Tensor> {
-        let first = tensors.first().ok_or_else(|| Error::invalid("concat", "no tensors given"))?;
+        if tensors.is_empty() {
+            return Err(Error::invalid("concat", "no tensors given: pass at least one"));
+        }
         let views: Vec<_> = tensors.iter().map(|t| t.value().view()).collect();
         let value = ndarray::concatenate(Axis(axis), &views).map_err(|_| Error::Shape {
             op: "concat".into(),
@@ -66,7 +68,6 @@ impl Tensor {
             got: tensors.iter().map(|t| format!("{:?}", t.shape())).collect::<Vec<_>>().join(", "),
         })?;
         let sizes: Vec<usize> = tensors.iter().map(|t| t.shape()[axis]).collect();
-        let _ = first;
         Ok(Tensor::from_op(value, tensors, "concat", move |g| {
             let mut start = 0;
             sizes

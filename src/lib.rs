@@ -34,7 +34,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod prelude {
     pub use crate::datasets::{self, Dataset};
     pub use crate::error::{Error, Result};
-    pub use crate::plot::{category_color, Figure, LinePlot, Mark, Panel, ScatterPlot};
+    pub use crate::plot::{
+        category_color, decision_boundary, BarChart, Figure, Heatmap, Histogram, ImageGrid, LinePlot, Mark, MatrixPlot, Panel,
+        ScatterPlot, SurfacePlot,
+    };
     pub use crate::table::Table;
     pub use crate::VERSION;
     pub use crate::{linfa, linfa_linear, ndarray, ndarray_linalg, plotters, polars};

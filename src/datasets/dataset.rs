@@ -1,6 +1,7 @@
 //! The [`Dataset`] type: features, targets and their names.
 
-use ndarray::{Array1, Array2};
+use crate::error::{Error, Result};
+use ndarray::{Array1, Array2, Array3, ArrayView2, Axis};
 
 /// A data set: one row of `features` per sample, one entry of `targets` per sample.
 ///
@@ -58,6 +59,32 @@ impl<T: Clone> Dataset<T> {
     }
 }
 
+impl<T> Dataset<T> {
+    /// The samples at `indices` as square images (n × side × side), for data sets whose features
+    /// are the pixels of square images row by row (the digits: 8 × 8).
+    pub fn images(&self, indices: impl IntoIterator<Item = usize>) -> Result<Array3<f64>> {
+        let indices: Vec<usize> = indices.into_iter().collect();
+        if let Some(&bad) = indices.iter().find(|&&i| i >= self.n_samples()) {
+            return Err(Error::invalid("Dataset::images", format!("sample {bad} is out of range: there are {} samples", self.n_samples())));
+        }
+        let side = (self.n_features() as f64).sqrt().round() as usize;
+        as_images(self.features.select(Axis(0), &indices).view(), side, side)
+    }
+}
+
+/// Rows of pixels (n × height·width, row by row) as a stack of images (n × height × width):
+/// to show model outputs such as reconstructions or samples with [`crate::plot::ImageGrid`].
+pub fn as_images(rows: ArrayView2<f64>, height: usize, width: usize) -> Result<Array3<f64>> {
+    if rows.ncols() != height * width {
+        return Err(Error::Shape {
+            op: "as_images".into(),
+            expected: format!("rows of {height} × {width} = {} pixels", height * width),
+            got: format!("{:?}", rows.shape()),
+        });
+    }
+    Ok(Array3::from_shape_fn((rows.nrows(), height, width), |(k, i, j)| rows[[k, i * width + j]]))
+}
+
 impl Dataset<usize> {
     /// A stratified, seeded split into (train, test): each class contributes the same fraction
     /// `test_fraction` of its samples to the test set.
@@ -110,5 +137,9 @@ mod tests {
         assert_eq!(back.targets, d.targets);
         assert_eq!(back.feature_names, d.feature_names);
         assert_eq!(d.class_counts(), vec![1, 1]);
+        let e = d.images([0]).unwrap_err().to_string();
+        assert!(e.contains("rows of 1 × 1 = 1 pixels") && e.contains("[1, 2]"), "{e}");
+        assert!(d.images([5]).unwrap_err().to_string().contains("sample 5 is out of range"));
+        assert_eq!(as_images(array![[1.0, 2.0, 3.0, 4.0]].view(), 2, 2).unwrap()[[0, 1, 0]], 3.0);
     }
 }

@@ -9,7 +9,7 @@ pub mod generators;
 mod preprocess;
 mod tabular;
 
-pub use dataset::Dataset;
+pub use dataset::{as_images, Dataset};
 pub use digits::digits;
 pub use files::data_dir;
 pub use generators::*;

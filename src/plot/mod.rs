@@ -9,12 +9,22 @@
 //! fig.save_png("sin.png").unwrap();
 //! ```
 
+mod bars;
 mod figure;
+mod heatmap;
+mod images;
 mod line;
+mod matrix;
 mod scatter;
 mod style;
+mod surface;
 
 pub use figure::{Figure, Panel};
+pub use heatmap::{decision_boundary, Heatmap};
+pub use bars::{BarChart, Histogram};
+pub use images::ImageGrid;
 pub use line::LinePlot;
+pub use matrix::MatrixPlot;
+pub use surface::SurfacePlot;
 pub use scatter::ScatterPlot;
 pub use style::{category_color, Mark};

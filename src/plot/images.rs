@@ -26,7 +26,7 @@ enum Palette {
 /// ```
 /// use dlcourse::prelude::*;
 /// let digits = datasets::digits().unwrap();
-/// let first = digits.images(0..8);
+/// let first = digits.images(0..8).unwrap();
 /// let grid = ImageGrid::new("digits", 8).images(first.view(), &["0"; 8]).unwrap().range(0.0, 16.0);
 /// assert!(grid.figure().to_png().is_ok());
 /// ```

@@ -1,7 +1,7 @@
 //! Line plots: several series with a legend (loss curves, functions over their data points).
 
 use super::figure::{Draw, Figure};
-use super::style::{category_color, padded_range, tick_label, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::style::{category_color, equal_aspect, padded_range, tick_label, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -33,6 +33,7 @@ pub struct LinePlot {
     x_label: String,
     y_label: String,
     log_y: bool,
+    equal: bool,
     series: Vec<Series>,
 }
 
@@ -65,6 +66,12 @@ impl LinePlot {
     /// Logarithmic vertical axis (for losses spanning decades); non-positive values are skipped.
     pub fn log_y(mut self) -> Self {
         self.log_y = true;
+        self
+    }
+
+    /// One unit has the same length on both axes (a circle looks round). Ignored with [`LinePlot::log_y`].
+    pub fn equal_aspect(mut self) -> Self {
+        self.equal = true;
         self
     }
 
@@ -133,12 +140,18 @@ impl LinePlot {
     }
 
     /// Draws on a `DrawingArea`, with either coordinate type for y.
-    fn draw_on<DB: DrawingBackend, Y>(&self, area: &DrawingArea<DB, Shift>, y_spec: Y, y_span: Option<f64>) -> Result<()>
+    fn draw_on<DB: DrawingBackend, Y>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        y_spec: Y,
+        y_span: Option<f64>,
+        x_range: Option<(f64, f64)>,
+    ) -> Result<()>
     where
         Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
     {
         let points = || self.series.iter().flat_map(|s| s.x.iter().zip(&s.y)).filter(|(x, y)| self.visible(**x, **y));
-        let (x0, x1) = padded_range(points().map(|(x, _)| *x)).unwrap_or((0.0, 1.0));
+        let (x0, x1) = x_range.or_else(|| padded_range(points().map(|(x, _)| *x))).unwrap_or((0.0, 1.0));
         let err = |e: &dyn std::fmt::Display| Error::plot(format!("LinePlot \"{}\"", self.title), e);
         let mut chart = ChartBuilder::on(area)
             .caption(&self.title, ("sans-serif", TITLE_SIZE))
@@ -211,10 +224,19 @@ impl Draw for LinePlot {
             let hi = self.series.iter().flat_map(|s| s.y.iter().copied()).filter(|y| y.is_finite()).fold(0.0, f64::max);
             let (lo, hi) = if lo.is_finite() && hi > lo { (lo * 0.8, hi * 1.25) } else { (0.1, 10.0) };
             let y: LogCoord<f64> = (lo..hi).log_scale().into();
-            self.draw_on(area, y, None)
+            self.draw_on(area, y, None, None)
         } else {
+            let xs = self.series.iter().flat_map(|s| s.x.iter().zip(&s.y)).filter(|(x, y)| self.visible(**x, **y));
+            let x_range = padded_range(xs.map(|(x, _)| *x)).unwrap_or((0.0, 1.0));
+            let ((x0, x1), (y0, y1)) = if self.equal {
+                let (w, h) = area.dim_in_pixel();
+                let title = if self.title.is_empty() { 0 } else { 32 };
+                equal_aspect(x_range, (y0, y1), (w.saturating_sub(24 + 64), h.saturating_sub(24 + 44 + title)))
+            } else {
+                (x_range, (y0, y1))
+            };
             let y: plotters::coord::types::RangedCoordf64 = (y0..y1).into();
-            self.draw_on(area, y, Some(y1 - y0))
+            self.draw_on(area, y, Some(y1 - y0), Some((x0, x1)))
         }
     }
 }
@@ -241,6 +263,8 @@ mod tests {
     fn degenerate_inputs_draw_or_explain() {
         // constant data, NaN and infinities, a log axis with non-positive values: all draw.
         let fig = LinePlot::new("c").line("flat", &[1.0, 1.0], &[2.0, 2.0]).figure();
+        assert!(fig.to_png().is_ok());
+        let fig = LinePlot::new("circle").equal_aspect().line("c", &[1.0, 0.0, -1.0], &[0.0, 1.0, 0.0]).figure();
         assert!(fig.to_png().is_ok());
         let fig = LinePlot::new("nan").line("n", &[0.0, 1.0, 2.0], &[f64::NAN, 1.0, f64::INFINITY]).figure();
         assert!(fig.to_png().is_ok());

@@ -1,7 +1,7 @@
 //! Scatter plots of 2-D points coloured by class.
 
 use super::figure::{Draw, Figure};
-use super::style::{category_color, padded_range, tick_label, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::style::{cartesian_chart, category_color, padded_range, TICK_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{ArrayView1, ArrayView2};
 use plotters::coord::Shift;
@@ -22,12 +22,13 @@ pub struct ScatterPlot {
     y_label: String,
     /// (class name, points of that class)
     groups: Vec<(String, Vec<(f64, f64)>)>,
+    equal: bool,
 }
 
 impl ScatterPlot {
     /// An empty scatter plot with a title.
     pub fn new(title: impl Into<String>) -> Self {
-        ScatterPlot { title: title.into(), x_label: "x₁".into(), y_label: "x₂".into(), groups: vec![] }
+        ScatterPlot { title: title.into(), x_label: "x₁".into(), y_label: "x₂".into(), groups: vec![], equal: false }
     }
 
     /// Label of the horizontal axis.
@@ -39,6 +40,12 @@ impl ScatterPlot {
     /// Label of the vertical axis.
     pub fn y_label(mut self, label: impl Into<String>) -> Self {
         self.y_label = label.into();
+        self
+    }
+
+    /// One unit has the same length on both axes (circles look round).
+    pub fn equal_aspect(mut self) -> Self {
+        self.equal = true;
         self
     }
 
@@ -99,26 +106,7 @@ impl Draw for ScatterPlot {
         let (x0, x1) = padded_range(all().map(|p| p.0)).unwrap_or((0.0, 1.0));
         let (y0, y1) = padded_range(all().map(|p| p.1)).unwrap_or((0.0, 1.0));
         let err = |e: &dyn std::fmt::Display| Error::plot(format!("ScatterPlot \"{}\"", self.title), e);
-        let mut chart = ChartBuilder::on(area)
-            .caption(&self.title, ("sans-serif", TITLE_SIZE))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(56)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(|e| err(&e))?;
-        let (x_fmt, y_fmt) = (tick_label(x1 - x0), tick_label(y1 - y0));
-        chart
-            .configure_mesh()
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .axis_desc_style(("sans-serif", LABEL_SIZE))
-            .label_style(("sans-serif", TICK_SIZE))
-            .bold_line_style(RGBColor(225, 225, 225))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(|e| err(&e))?;
+        let mut chart = cartesian_chart(area, &self.title, (&self.x_label, &self.y_label), (x0, x1), (y0, y1), self.equal)?;
         for (i, (name, pts)) in self.groups.iter().enumerate() {
             let color = category_color(i);
             chart
@@ -150,6 +138,8 @@ mod tests {
     fn classes_render_and_bad_shapes_are_named() {
         let pts = array![[0.0, 1.0], [1.0, 2.0], [f64::NAN, 0.0]];
         let fig = ScatterPlot::new("s").classes(pts.view(), array![0, 1, 1].view()).unwrap().figure();
+        assert!(fig.to_png().is_ok() && fig.to_svg().is_ok());
+        let fig = ScatterPlot::new("s").equal_aspect().classes(pts.view(), array![0, 1, 1].view()).unwrap().figure();
         assert!(fig.to_png().is_ok() && fig.to_svg().is_ok());
         let e = ScatterPlot::new("s").classes(pts.view(), array![0, 1].view()).unwrap_err().to_string();
         assert!(e.contains("points [3, 2], labels [2]"), "{e}");

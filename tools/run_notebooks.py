@@ -27,6 +27,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PANIC = re.compile(r"thread '.*' panicked at|panicked at ")
+# The text a dlcourse Figure gives besides its PNG; alone, it means the picture was lost.
+FIGURE_TEXT = re.compile(r"^Figure \d+x\d+ px")
 
 
 class CellFailure(Exception):
@@ -59,6 +61,17 @@ def check_cell(cell, index: int) -> None:
     if not allowed and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
         message = error_text(cell.outputs) or stderr.strip() or "(evcxr gave no message)"
         raise CellFailure(index, "failed to compile or run", message, cell.source)
+    for o in cell.get("outputs", []):
+        data = o.get("data", {})
+        if FIGURE_TEXT.match("".join(data.get("text/plain", ""))) and "image/png" not in data:
+            raise CellFailure(
+                index,
+                "shows a figure as text instead of a picture",
+                "evcxr printed the figure with Debug instead of displaying it. This happens when the cell's last "
+                "expression consumes a variable made in the same cell: bind the figure to a name "
+                "(`let fig = …;`) and end the cell with `fig`.",
+                cell.source,
+            )
 
 
 def merge_streams(outputs: list) -> list:

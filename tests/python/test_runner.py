@@ -87,3 +87,13 @@ def test_vars_listing_is_sorted():
     data = nb.cells[0].outputs[0]["data"]
     assert data["text/plain"] == "alpha: f64\nsteps: i32\n"
     assert data["text/html"].index("alpha") < data["text/html"].index("steps")
+
+
+def test_a_figure_shown_as_text_is_a_failure():
+    """The runner's own check, without a kernel: an execute_result that is only a Figure's text."""
+    cell = nbformat.v4.new_code_cell("Figure::grid(panels, 2)?")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "Figure 920x360 px, 2 panel(s)"}, execution_count=1)]
+    with pytest.raises(run_notebooks.CellFailure, match="figure as text"):
+        run_notebooks.check_cell(cell, 3)
+    cell.outputs[0]["data"]["image/png"] = "iVBOR"
+    run_notebooks.check_cell(cell, 3)

@@ -209,6 +209,21 @@ mod tests {
     }
 
     #[test]
+    fn spiral_arms_are_rotations_of_each_other() {
+        // without noise, two arms are point reflections of each other (a rotation by π)
+        let s = spirals(50, 2, 0.0, 3).unwrap();
+        let arm = |c: usize| {
+            let mut pts: Vec<(f64, f64)> =
+                (0..s.n_samples()).filter(|&i| s.targets[i] == c).map(|i| (s.features[[i, 0]], s.features[[i, 1]])).collect();
+            pts.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
+            pts
+        };
+        for (p, q) in arm(0).iter().zip(arm(1)) {
+            assert!((p.0 + q.0).abs() < 1e-12 && (p.1 + q.1).abs() < 1e-12);
+        }
+    }
+
+    #[test]
     fn bad_arguments_are_named() {
         assert!(circles(10, 1.5, 0.1, 0).unwrap_err().to_string().contains("factor = 1.5"));
         assert!(blobs(Array2::zeros((0, 2)).view(), 1.0, 5, 0).unwrap_err().to_string().contains("blobs"));

@@ -10,14 +10,18 @@
 //!
 //! - [`datasets`]: the 8×8 digits shipped in `data/`, the tabular sets of linfa-datasets, as typed
 //!   [`datasets::Dataset`]s that convert to and from linfa's;
+//! - [`tensor`], [`nn`], [`train`]: tensors with reverse-mode automatic differentiation, layers,
+//!   losses, optimisers and a training loop;
+//! - [`geometry`]: distances and angles between points;
 //! - [`plot`]: one-call figures that show in JupyterLab (as PNG) and save as PNG or SVG;
 //! - [`table`]: polars data frames shown as HTML tables;
 //! - the libraries the course uses, re-exported so that a notebook needs no `:dep` of its own:
-//!   [`ndarray`], [`ndarray_linalg`], [`polars`], [`plotters`], [`linfa`], [`linfa_linear`], [`rand`].
+//!   [`ndarray`], [`ndarray_linalg`], [`polars`], [`plotters`], [`linfa`], [`linfa_linear`], [`linfa_logistic`], [`linfa_reduction`], [`rand`].
 #![warn(missing_docs)]
 
 pub mod datasets;
 pub mod error;
+pub mod geometry;
 pub mod nn;
 pub mod plot;
 pub mod table;
@@ -25,7 +29,7 @@ pub mod tensor;
 pub mod train;
 
 pub use error::{Error, Result};
-pub use {linfa, linfa_linear, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr};
+pub use {linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr};
 
 /// The crate's version, as a notebook can print and check it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -34,13 +38,20 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod prelude {
     pub use crate::datasets::{self, Dataset};
     pub use crate::error::{Error, Result};
+    pub use crate::geometry::{cosine_similarity, distances, distinct_pair_distances, pairwise_distances};
+    pub use crate::nn::loss;
+    pub use crate::nn::optim::{Adam, AdamOptions, Optimizer, Sgd, SgdOptions};
+    pub use crate::nn::schedule::Schedule;
+    pub use crate::nn::{self, mlp, Activation, Module, Sequential};
     pub use crate::plot::{
         category_color, decision_boundary, BarChart, Figure, Heatmap, Histogram, ImageGrid, LinePlot, Mark, MatrixPlot, Panel,
         ScatterPlot, SurfacePlot,
     };
     pub use crate::table::Table;
+    pub use crate::tensor::{gradcheck, no_grad, Param, Tensor};
+    pub use crate::train::{accuracy, confusion_matrix, evaluate_classifier, fit_classifier, FitOptions, History};
     pub use crate::VERSION;
-    pub use crate::{linfa, linfa_linear, ndarray, ndarray_linalg, plotters, polars};
+    pub use crate::{linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, polars};
 
     pub use linfa::prelude::{Fit, Predict};
     pub use ndarray::prelude::*;

@@ -57,7 +57,7 @@ pub mod prelude {
     pub use ndarray::prelude::*;
     pub use ndarray::{concatenate, stack, Zip};
     pub use ndarray_linalg::{c64, Determinant, Eig, Eigh, Inverse, Norm, Solve, SVD, UPLO};
-    pub use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};
+    pub use polars::prelude::{ChunkCompareEq, Column, DataFrame, DataType, NamedFrom, PolarsError, Series};
     pub use polars::df;
     pub use rand::{rngs::StdRng, Rng, SeedableRng};
     pub use rand_distr::{Distribution, Normal, Uniform};

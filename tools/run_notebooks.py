@@ -27,8 +27,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PANIC = re.compile(r"thread '.*' panicked at|panicked at ")
-# The text a dlcourse Figure gives besides its PNG; alone, it means the picture was lost.
-FIGURE_TEXT = re.compile(r"^Figure \d+x\d+ px")
+# The text a dlcourse Figure or Table gives besides its PNG or HTML; alone, the display was lost.
+DISPLAY_TEXT = re.compile(r"^(Figure \d+x\d+ px|Table \{ frame:)")
 
 
 class CellFailure(Exception):
@@ -63,13 +63,22 @@ def check_cell(cell, index: int) -> None:
         raise CellFailure(index, "failed to compile or run", message, cell.source)
     for o in cell.get("outputs", []):
         data = o.get("data", {})
-        if FIGURE_TEXT.match("".join(data.get("text/plain", ""))) and "image/png" not in data:
+        text = "".join(data.get("text/plain", ""))
+        if DISPLAY_TEXT.match(text) and not ({"image/png", "text/html"} & set(data)):
             raise CellFailure(
                 index,
-                "shows a figure as text instead of a picture",
-                "evcxr printed the figure with Debug instead of displaying it. This happens when the cell's last "
-                "expression consumes a variable made in the same cell: bind the figure to a name "
-                "(`let fig = …;`) and end the cell with `fig`.",
+                "shows a figure or table as text instead of displaying it",
+                "evcxr printed the value with Debug instead of displaying it. This happens when the cell's last "
+                "expression consumes a variable made in the same cell: bind the result to a name "
+                "(`let fig = …;`) and end the cell with that name.",
+                cell.source,
+            )
+        if o.get("output_type") == "execute_result" and text.strip() == "()":
+            raise CellFailure(
+                index,
+                "displays `()`",
+                "the cell ends with an expression of type () (often a `for` loop), which evcxr prints as `()`: "
+                "end it with `;` or with a statement.",
                 cell.source,
             )
 

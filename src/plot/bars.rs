@@ -1,7 +1,7 @@
 //! Histograms (weights under L1 vs L2, pairwise distances) and bar charts (explained variance,
 //! class counts).
 
-use super::figure::{Draw, Figure};
+use super::figure::{Draw, Figure, Panel};
 use super::style::{cartesian_chart, category_color, finite_range, padded_range, TICK_SIZE};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
@@ -66,6 +66,11 @@ impl Histogram {
     {
         self.samples.push((name.into(), values.into_iter().map(|v| *v.borrow()).collect()));
         self
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This plot as a one-panel figure.
@@ -217,6 +222,11 @@ impl BarChart {
     pub fn series(mut self, name: impl Into<String>, values: &[f64]) -> Self {
         self.series.push((name.into(), values.to_vec()));
         self
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This plot as a one-panel figure.

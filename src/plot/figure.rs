@@ -48,12 +48,17 @@ const PANEL_WIDTH: u32 = 640;
 const PANEL_HEIGHT: u32 = 420;
 
 impl Figure {
-    /// A figure with one panel.
+    /// A figure with one panel (each plot's `.figure()` calls this).
     pub fn new(panel: impl Panel + 'static) -> Self {
         Figure { panels: vec![Box::new(panel)], columns: 1, width: PANEL_WIDTH, height: PANEL_HEIGHT, title: None }
     }
 
     /// Panels side by side, `columns` per row (rows are added as needed).
+    ///
+    /// Make the panels with each plot's `.panel()`:
+    /// `Figure::grid(vec![loss.panel(), accuracy.panel()], 2)`. (In a notebook, `.panel()` is
+    /// much faster to compile than `Box::new(plot)`: the drawing code is already compiled in the
+    /// crate instead of being generated again for the cell.)
     pub fn grid(panels: Vec<Box<dyn Panel>>, columns: usize) -> Result<Self> {
         if panels.is_empty() {
             return Err(Error::invalid("Figure::grid", "no panels given: pass at least one plot"));

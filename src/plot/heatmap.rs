@@ -1,7 +1,7 @@
 //! A function of two variables as colours over the plane, with level lines and overlays: loss
 //! surfaces with optimisation paths, probability maps, decision regions, gradient fields.
 
-use super::figure::{Draw, Figure};
+use super::figure::{Draw, Figure, Panel};
 use super::style::{
     cartesian_chart, category_color, draw_colorbar, finite_range, padded_range, pale, viridis, TICK_SIZE,
 };
@@ -272,6 +272,11 @@ impl Heatmap {
         let vectors = vectors.into_iter().map(|(u, v)| (u * scale, v * scale)).collect();
         self.overlays.push(Overlay::Arrows { starts, vectors });
         self
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This plot as a one-panel figure.

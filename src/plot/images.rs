@@ -1,7 +1,7 @@
 //! Grids of small grey images with captions: digits, reconstructions, samples, adversarial
 //! examples, filters and feature maps.
 
-use super::figure::{Draw, Figure};
+use super::figure::{Draw, Figure, Panel};
 use super::style::{diverging, finite_range, ink, viridis, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2, ArrayView3, Axis};
@@ -89,6 +89,11 @@ impl ImageGrid {
     pub fn viridis(mut self) -> Self {
         self.palette = Palette::Viridis;
         self
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This grid as a one-panel figure sized to its images.

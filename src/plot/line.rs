@@ -1,6 +1,6 @@
 //! Line plots: several series with a legend (loss curves, functions over their data points).
 
-use super::figure::{Draw, Figure};
+use super::figure::{Draw, Figure, Panel};
 use super::style::{category_color, equal_aspect, padded_range, tick_label, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
@@ -132,6 +132,11 @@ impl LinePlot {
 
     fn visible(&self, x: f64, y: f64) -> bool {
         x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0)
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This plot as a one-panel figure.

@@ -1,7 +1,7 @@
 //! A matrix as a grid of coloured cells with row and column labels: confusion matrices,
 //! attention weights, weight matrices.
 
-use super::figure::{Draw, Figure};
+use super::figure::{Draw, Figure, Panel};
 use super::style::{diverging, draw_colorbar, finite_range, viridis, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
@@ -80,6 +80,11 @@ impl MatrixPlot {
     pub fn range(mut self, low: f64, high: f64) -> Self {
         self.range = Some((low, high));
         self
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This plot as a one-panel figure, sized to the matrix.

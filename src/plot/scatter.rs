@@ -1,6 +1,6 @@
 //! Scatter plots of 2-D points coloured by class.
 
-use super::figure::{Draw, Figure};
+use super::figure::{Draw, Figure, Panel};
 use super::style::{cartesian_chart, category_color, padded_range, TICK_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{ArrayView1, ArrayView2};
@@ -86,6 +86,11 @@ impl ScatterPlot {
             }
         }
         Ok(self)
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This plot as a one-panel figure.

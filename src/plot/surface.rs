@@ -1,6 +1,6 @@
 //! A function of two variables as a 3-D surface (the MSE bowl, a saddle).
 
-use super::figure::{Draw, Figure};
+use super::figure::{Draw, Figure, Panel};
 use super::style::{finite_range, viridis, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{Array1, Array2};
@@ -72,6 +72,11 @@ impl SurfacePlot {
     pub fn path(mut self, points: &[(f64, f64, f64)]) -> Self {
         self.paths.push(points.to_vec());
         self
+    }
+
+    /// This plot as a panel for [`Figure::grid`] (several plots side by side).
+    pub fn panel(self) -> Box<dyn Panel> {
+        Box::new(self)
     }
 
     /// This plot as a one-panel figure.

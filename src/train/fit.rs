@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::nn::optim::Optimizer;
 use crate::nn::schedule::Schedule;
 use crate::nn::{loss, Module};
-use crate::plot::{Figure, LinePlot, Panel};
+use crate::plot::{Figure, LinePlot};
 use crate::tensor::{no_grad, Param, Tensor};
 use ndarray::{ArrayD, Axis};
 use rand::{rngs::StdRng, seq::SliceRandom, SeedableRng};
@@ -82,7 +82,7 @@ impl History {
             loss = loss.line("validation", &e, col(&|r| r.val_loss));
             acc = acc.line("validation", &e, col(&|r| r.val_accuracy));
         }
-        let panels: Vec<Box<dyn Panel>> = vec![Box::new(loss), Box::new(acc)];
+        let panels = vec![loss.panel(), acc.panel()];
         Figure::grid(panels, 2).expect("two panels")
     }
 

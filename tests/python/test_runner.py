@@ -93,7 +93,14 @@ def test_a_figure_shown_as_text_is_a_failure():
     """The runner's own check, without a kernel: an execute_result that is only a Figure's text."""
     cell = nbformat.v4.new_code_cell("Figure::grid(panels, 2)?")
     cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "Figure 920x360 px, 2 panel(s)"}, execution_count=1)]
-    with pytest.raises(run_notebooks.CellFailure, match="figure as text"):
+    with pytest.raises(run_notebooks.CellFailure, match="figure or table as text"):
         run_notebooks.check_cell(cell, 3)
     cell.outputs[0]["data"]["image/png"] = "iVBOR"
     run_notebooks.check_cell(cell, 3)
+
+
+def test_a_unit_value_is_a_failure():
+    cell = nbformat.v4.new_code_cell("for i in 0..3 { println!(\"{i}\") }")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "()"}, execution_count=1)]
+    with pytest.raises(run_notebooks.CellFailure, match="displays `\\(\\)`"):
+        run_notebooks.check_cell(cell, 1)

@@ -34,6 +34,7 @@ pub struct LinePlot {
     y_label: String,
     log_y: bool,
     equal: bool,
+    y_limits: Option<(f64, f64)>,
     series: Vec<Series>,
 }
 
@@ -66,6 +67,15 @@ impl LinePlot {
     /// Logarithmic vertical axis (for losses spanning decades); non-positive values are skipped.
     pub fn log_y(mut self) -> Self {
         self.log_y = true;
+        self
+    }
+
+    /// Fixes the vertical range (a curve that leaves it is cut at the frame): to look at the
+    /// data when one series explodes, such as an over-fitted polynomial between its points.
+    pub fn y_range(mut self, low: f64, high: f64) -> Self {
+        if low.is_finite() && high.is_finite() && low < high {
+            self.y_limits = Some((low, high));
+        }
         self
     }
 
@@ -185,12 +195,26 @@ impl LinePlot {
                 s.x.iter().zip(&s.y).map(|(x, y)| (*x, *y)).filter(|(x, y)| self.visible(*x, *y)).collect();
             let legend_color = color;
             if matches!(s.mark, Mark::Line | Mark::LinePoints) {
-                chart
-                    .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
-                    .map_err(|e| err(&e))?
-                    .label(&s.name)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], legend_color.stroke_width(2)));
+                // plotters would squash points outside a fixed range onto the frame: cut the lines instead
+                let pieces = match self.y_limits {
+                    Some(limits) if !self.log_y => clip_polyline(&pts, limits),
+                    _ => vec![pts.clone()],
+                };
+                let mut legend_done = false;
+                for piece in pieces {
+                    let drawn = chart.draw_series(LineSeries::new(piece, color.stroke_width(2))).map_err(|e| err(&e))?;
+                    if !legend_done {
+                        drawn
+                            .label(&s.name)
+                            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], legend_color.stroke_width(2)));
+                        legend_done = true;
+                    }
+                }
             }
+            let pts: Vec<(f64, f64)> = match self.y_limits {
+                Some((lo, hi)) if !self.log_y => pts.into_iter().filter(|p| (lo..=hi).contains(&p.1)).collect(),
+                _ => pts,
+            };
             if matches!(s.mark, Mark::Points | Mark::LinePoints) {
                 let drawn = chart
                     .draw_series(pts.iter().map(|p| Circle::new(*p, 3, color.filled())))
@@ -214,11 +238,58 @@ impl LinePlot {
     }
 }
 
+/// The parts of a polyline inside the horizontal band y ∈ [lo, hi], cut where it crosses the band's
+/// edges.
+fn clip_polyline(points: &[(f64, f64)], (lo, hi): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let inside = |y: f64| (lo..=hi).contains(&y);
+    let mut pieces: Vec<Vec<(f64, f64)>> = vec![];
+    let mut current: Vec<(f64, f64)> = vec![];
+    for (k, &p) in points.iter().enumerate() {
+        if k > 0 {
+            let q = points[k - 1];
+            // the part of the segment q → p inside the band, as parameters t ∈ [t0, t1]
+            let (mut t0, mut t1) = (0.0f64, 1.0f64);
+            let dy = p.1 - q.1;
+            if dy == 0.0 {
+                if !inside(q.1) {
+                    t0 = 1.0;
+                    t1 = 0.0;
+                }
+            } else {
+                let (ta, tb) = ((lo - q.1) / dy, (hi - q.1) / dy);
+                t0 = t0.max(ta.min(tb));
+                t1 = t1.min(ta.max(tb));
+            }
+            if t0 <= t1 {
+                let at = |t: f64| (q.0 + t * (p.0 - q.0), q.1 + t * dy);
+                if current.is_empty() || t0 > 0.0 {
+                    if !current.is_empty() {
+                        pieces.push(std::mem::take(&mut current));
+                    }
+                    current.push(at(t0));
+                }
+                current.push(at(t1));
+                if t1 < 1.0 {
+                    pieces.push(std::mem::take(&mut current));
+                }
+            } else if !current.is_empty() {
+                pieces.push(std::mem::take(&mut current));
+            }
+        } else if inside(p.1) && points.len() == 1 {
+            current.push(p);
+        }
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
 impl Draw for LinePlot {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         self.validate()?;
         let ys = self.series.iter().flat_map(|s| s.x.iter().zip(&s.y)).filter(|(x, y)| self.visible(**x, **y));
-        let (y0, y1) = padded_range(ys.map(|(_, y)| *y)).unwrap_or((0.0, 1.0));
+        let (y0, y1) = self.y_limits.or_else(|| padded_range(ys.map(|(_, y)| *y))).unwrap_or((0.0, 1.0));
         if self.log_y {
             let lo = self
                 .series
@@ -265,10 +336,23 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_cut_at_a_fixed_range() {
+        // (0, 0) → (1, 100) leaves the band y ≤ 1 at x = 0.01 and comes back at the end
+        let pieces = clip_polyline(&[(0.0, 0.0), (1.0, 100.0), (2.0, 0.0)], (-1.0, 1.0));
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0], vec![(0.0, 0.0), (0.01, 1.0)]);
+        assert!((pieces[1][0].0 - 1.99).abs() < 1e-12 && pieces[1][1] == (2.0, 0.0));
+        assert_eq!(clip_polyline(&[(0.0, 0.5), (1.0, 0.2)], (0.0, 1.0)), vec![vec![(0.0, 0.5), (1.0, 0.2)]]);
+        assert!(clip_polyline(&[(0.0, 5.0), (1.0, 6.0)], (0.0, 1.0)).is_empty());
+    }
+
+    #[test]
     fn degenerate_inputs_draw_or_explain() {
         // constant data, NaN and infinities, a log axis with non-positive values: all draw.
         let fig = LinePlot::new("c").line("flat", &[1.0, 1.0], &[2.0, 2.0]).figure();
         assert!(fig.to_png().is_ok());
+        let fig = LinePlot::new("cut").y_range(-1.0, 1.0).line("big", &[0.0, 1.0, 2.0], &[0.0, 100.0, -5.0]).figure();
+        assert!(fig.to_png().is_ok() && fig.to_svg().is_ok());
         let fig = LinePlot::new("circle").equal_aspect().line("c", &[1.0, 0.0, -1.0], &[0.0, 1.0, 0.0]).figure();
         assert!(fig.to_png().is_ok());
         let fig = LinePlot::new("nan").line("n", &[0.0, 1.0, 2.0], &[f64::NAN, 1.0, f64::INFINITY]).figure();

@@ -1,0 +1,132 @@
+//! Trains the course's reference models with this crate's engine and prints, per model, the
+//! training time and the test accuracy as JSON lines. `tools/benchmark/compare.py` runs this and
+//! the same models in PyTorch and prints the time ratios.
+//!
+//! `cargo run --release --example benchmark -- [--data build/benchmark/digits.csv]`
+//!
+//! The data (the 8×8 digits, a stratified 75/25 split, pixels scaled to [0, 1]) is written to the
+//! CSV file so that PyTorch trains on exactly the same samples.
+
+use dlcourse::nn::optim::{Adam, AdamOptions};
+use dlcourse::nn::{mlp, Activation, Conv2d, Conv2dOptions, Flatten, Linear, MaxPool2d, Module, Sequential};
+use dlcourse::prelude::*;
+use dlcourse::train::{evaluate_classifier, fit_classifier, FitOptions};
+use ndarray::{ArrayD, IxDyn};
+use std::io::Write;
+use std::time::Instant;
+
+/// The 8×8 images enlarged to 28×28: each pixel repeated 3×3 (24×24), then 2 pixels of zero border.
+fn enlarge(images: &Array2<f64>) -> Array2<f64> {
+    Array2::from_shape_fn((images.nrows(), 28 * 28), |(k, p)| {
+        let (r, c) = (p / 28, p % 28);
+        if (2..26).contains(&r) && (2..26).contains(&c) { images[[k, ((r - 2) / 3) * 8 + (c - 2) / 3]] } else { 0.0 }
+    })
+}
+
+fn as_images(x: &Array2<f64>, side: usize) -> ArrayD<f64> {
+    x.clone().into_shape_with_order(IxDyn(&[x.nrows(), 1, side, side])).expect("square images")
+}
+
+struct Case {
+    name: &'static str,
+    model: Sequential,
+    train: (ArrayD<f64>, Vec<usize>),
+    test: (ArrayD<f64>, Vec<usize>),
+    epochs: usize,
+}
+
+fn main() -> dlcourse::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let data_path = args.iter().position(|a| a == "--data").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| "build/benchmark/digits.csv".into());
+    let only: Option<String> = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+
+    let digits = datasets::digits()?;
+    let (train, test) = digits.split(0.25, 0);
+    let (xtr, xte) = (&train.features / 16.0, &test.features / 16.0);
+    // the data, for the PyTorch side
+    if let Some(dir) = std::path::Path::new(&data_path).parent() {
+        std::fs::create_dir_all(dir).expect("the benchmark folder can be created");
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&data_path).expect("the data file can be written"));
+    for (split, x, y) in [("train", &xtr, &train.targets), ("test", &xte, &test.targets)] {
+        for (row, label) in x.rows().into_iter().zip(y) {
+            let pixels: Vec<String> = row.iter().map(|v| format!("{v}")).collect();
+            writeln!(out, "{split},{label},{}", pixels.join(",")).expect("writing the data file");
+        }
+    }
+    drop(out);
+
+    let (ytr, yte) = (train.targets.to_vec(), test.targets.to_vec());
+    let (btr, bte) = (enlarge(&xtr), enlarge(&xte));
+    let mut rng = StdRng::seed_from_u64(0);
+    let same = Conv2dOptions { padding: 1, ..Default::default() };
+    let pad2 = Conv2dOptions { padding: 2, ..Default::default() };
+    let cases = vec![
+        Case {
+            name: "MLP 64-64-10, 8×8 digits",
+            model: mlp(&[64, 64, 10], Activation::Relu, &mut rng),
+            train: (xtr.clone().into_dyn(), ytr.clone()),
+            test: (xte.clone().into_dyn(), yte.clone()),
+            epochs: 20,
+        },
+        Case {
+            name: "small CNN, 8×8 digits",
+            model: Sequential::new()
+                .add(Conv2d::new(1, 8, 3, same, &mut rng))
+                .add(Activation::Relu)
+                .add(MaxPool2d::new(2))
+                .add(Conv2d::new(8, 16, 3, same, &mut rng))
+                .add(Activation::Relu)
+                .add(MaxPool2d::new(2))
+                .add(Flatten)
+                .add(Linear::new(64, 10, &mut rng)),
+            train: (as_images(&xtr, 8), ytr.clone()),
+            test: (as_images(&xte, 8), yte.clone()),
+            epochs: 15,
+        },
+        Case {
+            name: "MLP 784-256-256-10, 28×28",
+            model: mlp(&[784, 256, 256, 10], Activation::Relu, &mut rng),
+            train: (btr.clone().into_dyn(), ytr.clone()),
+            test: (bte.clone().into_dyn(), yte.clone()),
+            epochs: 10,
+        },
+        Case {
+            name: "LeNet-5, 28×28",
+            model: Sequential::new()
+                .add(Conv2d::new(1, 6, 5, pad2, &mut rng))
+                .add(Activation::Relu)
+                .add(MaxPool2d::new(2))
+                .add(Conv2d::new(6, 16, 5, Conv2dOptions::default(), &mut rng))
+                .add(Activation::Relu)
+                .add(MaxPool2d::new(2))
+                .add(Flatten)
+                .add(Linear::new(400, 120, &mut rng))
+                .add(Activation::Relu)
+                .add(Linear::new(120, 84, &mut rng))
+                .add(Activation::Relu)
+                .add(Linear::new(84, 10, &mut rng)),
+            train: (as_images(&btr, 28), ytr.clone()),
+            test: (as_images(&bte, 28), yte.clone()),
+            epochs: 5,
+        },
+    ];
+    for case in cases {
+        if only.as_deref().is_some_and(|o| !case.name.contains(o)) {
+            continue;
+        }
+        let mut opt = Adam::new(case.model.parameters(), AdamOptions { lr: 1e-3, ..Default::default() });
+        let options = FitOptions { epochs: case.epochs, batch_size: 32, progress: false, ..Default::default() };
+        let start = Instant::now();
+        fit_classifier(&case.model, &mut opt, &case.train.0, &case.train.1, None, &options)?;
+        let seconds = start.elapsed().as_secs_f64();
+        let accuracy = evaluate_classifier(&case.model, &case.test.0, &case.test.1)?;
+        println!(
+            "{{\"model\": \"{}\", \"engine\": \"dlcourse (f64)\", \"seconds\": {seconds:.3}, \"accuracy\": {accuracy:.4}, \"parameters\": {}, \"epochs\": {}}}",
+            case.name,
+            case.model.num_parameters(),
+            case.epochs
+        );
+    }
+    Ok(())
+}

@@ -19,7 +19,11 @@ use std::time::Instant;
 fn enlarge(images: &Array2<f64>) -> Array2<f64> {
     Array2::from_shape_fn((images.nrows(), 28 * 28), |(k, p)| {
         let (r, c) = (p / 28, p % 28);
-        if (2..26).contains(&r) && (2..26).contains(&c) { images[[k, ((r - 2) / 3) * 8 + (c - 2) / 3]] } else { 0.0 }
+        if (2..26).contains(&r) && (2..26).contains(&c) {
+            images[[k, ((r - 2) / 3) * 8 + (c - 2) / 3]]
+        } else {
+            0.0
+        }
     })
 }
 
@@ -37,7 +41,12 @@ struct Case {
 
 fn main() -> dlcourse::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let data_path = args.iter().position(|a| a == "--data").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| "build/benchmark/digits.csv".into());
+    let data_path = args
+        .iter()
+        .position(|a| a == "--data")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| "build/benchmark/digits.csv".into());
     let only: Option<String> = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
 
     let digits = datasets::digits()?;
@@ -108,7 +117,7 @@ fn main() -> dlcourse::Result<()> {
                 .add(Linear::new(84, 10, &mut rng)),
             train: (as_images(&btr, 28), ytr.clone()),
             test: (as_images(&bte, 28), yte.clone()),
-            epochs: 5,
+            epochs: 10,
         },
     ];
     for case in cases {

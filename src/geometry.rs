@@ -40,7 +40,11 @@ pub fn distinct_pair_distances(x: ArrayView2<f64>) -> Vec<f64> {
 /// cos θ = a·b / (‖a‖ ‖b‖), the cosine of the angle between two vectors.
 pub fn cosine_similarity(a: ArrayView1<f64>, b: ArrayView1<f64>) -> Result<f64> {
     if a.len() != b.len() {
-        return Err(Error::Shape { op: "cosine_similarity".into(), expected: "vectors of equal length".into(), got: format!("{} and {}", a.len(), b.len()) });
+        return Err(Error::Shape {
+            op: "cosine_similarity".into(),
+            expected: "vectors of equal length".into(),
+            got: format!("{} and {}", a.len(), b.len()),
+        });
     }
     let (na, nb) = (a.dot(&a).sqrt(), b.dot(&b).sqrt());
     if na == 0.0 || nb == 0.0 {
@@ -66,7 +70,10 @@ mod tests {
         }
         assert_eq!(distinct_pair_distances(x.view()).len(), 3);
         assert!(distances(x.view(), array![[1.0]].view()).unwrap_err().to_string().contains("[3, 2] and [1, 1]"));
-        assert!((cosine_similarity(array![1.0, 0.0].view(), array![1.0, 1.0].view()).unwrap() - 0.5f64.sqrt()).abs() < 1e-15);
+        assert!(
+            (cosine_similarity(array![1.0, 0.0].view(), array![1.0, 1.0].view()).unwrap() - 0.5f64.sqrt()).abs()
+                < 1e-15
+        );
         assert!(cosine_similarity(array![0.0, 0.0].view(), array![1.0, 1.0].view()).is_err());
     }
 }

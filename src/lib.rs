@@ -29,7 +29,9 @@ pub mod tensor;
 pub mod train;
 
 pub use error::{Error, Result};
-pub use {linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr};
+pub use {
+    linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr,
+};
 
 /// The crate's version, as a notebook can print and check it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -44,8 +46,8 @@ pub mod prelude {
     pub use crate::nn::schedule::Schedule;
     pub use crate::nn::{self, mlp, Activation, Module, Sequential};
     pub use crate::plot::{
-        category_color, decision_boundary, BarChart, Figure, Heatmap, Histogram, ImageGrid, LinePlot, Mark, MatrixPlot, Panel,
-        ScatterPlot, SurfacePlot,
+        category_color, decision_boundary, BarChart, Figure, Heatmap, Histogram, ImageGrid, LinePlot, Mark, MatrixPlot,
+        Panel, ScatterPlot, SurfacePlot,
     };
     pub use crate::table::Table;
     pub use crate::tensor::{gradcheck, no_grad, Param, Tensor};
@@ -57,8 +59,8 @@ pub mod prelude {
     pub use ndarray::prelude::*;
     pub use ndarray::{concatenate, stack, Zip};
     pub use ndarray_linalg::{c64, Determinant, Eig, Eigh, Inverse, Norm, Solve, SVD, UPLO};
-    pub use polars::prelude::{ChunkCompareEq, Column, DataFrame, DataType, NamedFrom, PolarsError, Series};
     pub use polars::df;
+    pub use polars::prelude::{ChunkCompareEq, Column, DataFrame, DataType, NamedFrom, PolarsError, Series};
     pub use rand::{rngs::StdRng, Rng, SeedableRng};
     pub use rand_distr::{Distribution, Normal, Uniform};
 }

@@ -65,7 +65,10 @@ impl<T> Dataset<T> {
     pub fn images(&self, indices: impl IntoIterator<Item = usize>) -> Result<Array3<f64>> {
         let indices: Vec<usize> = indices.into_iter().collect();
         if let Some(&bad) = indices.iter().find(|&&i| i >= self.n_samples()) {
-            return Err(Error::invalid("Dataset::images", format!("sample {bad} is out of range: there are {} samples", self.n_samples())));
+            return Err(Error::invalid(
+                "Dataset::images",
+                format!("sample {bad} is out of range: there are {} samples", self.n_samples()),
+            ));
         }
         let side = (self.n_features() as f64).sqrt().round() as usize;
         as_images(self.features.select(Axis(0), &indices).view(), side, side)

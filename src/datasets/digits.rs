@@ -55,7 +55,10 @@ mod tests {
         assert_eq!(d.n_classes(), 10);
         // the first image is a 0; its first row of pixels is 0 0 5 13 9 1 0 0
         assert_eq!(d.targets[0], 0);
-        assert_eq!(d.features.row(0).iter().take(8).copied().collect::<Vec<_>>(), vec![0., 0., 5., 13., 9., 1., 0., 0.]);
+        assert_eq!(
+            d.features.row(0).iter().take(8).copied().collect::<Vec<_>>(),
+            vec![0., 0., 5., 13., 9., 1., 0., 0.]
+        );
         assert_eq!(d.targets[1], 1);
         assert_eq!(d.class_counts().iter().sum::<usize>(), 1797);
         assert!(d.class_counts().iter().all(|&c| (174..=183).contains(&c)));

@@ -83,7 +83,8 @@ pub(crate) fn read_numeric_csv(name: &str, n_cols: usize) -> Result<Array2<f64>>
     }
     let mut out = Array2::<f64>::zeros((df.height(), n_cols));
     for (j, column) in df.columns().iter().enumerate() {
-        let values = column.cast(&DataType::Float64).map_err(|e| located(format!("column {} is not numeric: {e}", j + 1)))?;
+        let values =
+            column.cast(&DataType::Float64).map_err(|e| located(format!("column {} is not numeric: {e}", j + 1)))?;
         let values = values.f64().map_err(|e| located(format!("column {}: {e}", j + 1)))?;
         for (i, v) in values.iter().enumerate() {
             out[[i, j]] = v.ok_or_else(|| located(format!("empty value at line {}, column {}", i + 1, j + 1)))?;

@@ -25,7 +25,10 @@ impl Standardizer {
             return Err(Error::invalid("Standardizer::fit", "no samples: fit on a training set with at least one row"));
         }
         if x.iter().any(|v| !v.is_finite()) {
-            return Err(Error::invalid("Standardizer::fit", "the data contain NaN or infinite values: clean them before fitting"));
+            return Err(Error::invalid(
+                "Standardizer::fit",
+                "the data contain NaN or infinite values: clean them before fitting",
+            ));
         }
         let mean = x.mean_axis(Axis(0)).unwrap_or_else(|| unreachable!("x has rows"));
         let std = x.std_axis(Axis(0), 0.0);
@@ -65,7 +68,9 @@ pub fn one_hot(labels: ArrayView1<usize>, n_classes: usize) -> Result<Array2<f64
     if let Some((i, &c)) = labels.iter().enumerate().find(|(_, &c)| c >= n_classes) {
         return Err(Error::invalid(
             "one_hot",
-            format!("label {c} at position {i} is out of range for {n_classes} classes (labels must be 0..{n_classes})"),
+            format!(
+                "label {c} at position {i} is out of range for {n_classes} classes (labels must be 0..{n_classes})"
+            ),
         ));
     }
     let mut out = Array2::zeros((labels.len(), n_classes));
@@ -86,7 +91,9 @@ impl<T: Clone> Dataset<T> {
         if fractions.is_empty() || fractions.iter().any(|&f| !(f > 0.0)) || (total - 1.0).abs() > 1e-9 {
             return Err(Error::invalid(
                 "Dataset::shuffle_split",
-                format!("fractions {fractions:?}: give one positive fraction per part, summing to 1 (e.g. [0.7, 0.2, 0.1])"),
+                format!(
+                    "fractions {fractions:?}: give one positive fraction per part, summing to 1 (e.g. [0.7, 0.2, 0.1])"
+                ),
             ));
         }
         let n = self.n_samples();

@@ -19,8 +19,18 @@ pub fn iris() -> Dataset<usize> {
 pub fn diabetes() -> Result<Dataset<f64>> {
     let features = read_numeric_csv("diabetes_data.csv.gz", 10)?;
     let targets = read_numeric_csv("diabetes_target.csv.gz", 1)?.column(0).to_owned();
-    let names = ["age", "sex", "body mass index", "blood pressure", "t-cells", "low-density lipoproteins",
-        "high-density lipoproteins", "thyroid stimulating hormone", "lamotrigine", "blood sugar level"];
+    let names = [
+        "age",
+        "sex",
+        "body mass index",
+        "blood pressure",
+        "t-cells",
+        "low-density lipoproteins",
+        "high-density lipoproteins",
+        "thyroid stimulating hormone",
+        "lamotrigine",
+        "blood sugar level",
+    ];
     Ok(Dataset {
         features,
         targets,
@@ -50,7 +60,10 @@ pub fn anscombe() -> Result<DataFrame> {
     for (i, line) in text.lines().enumerate().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();
         if fields.len() != 3 || fields[1..].iter().any(|f| f.trim().parse::<f64>().is_err()) {
-            return Err(bad(format!("malformed row at line {}: \"{line}\" (expected set,x,y with numbers x and y)", i + 1)));
+            return Err(bad(format!(
+                "malformed row at line {}: \"{line}\" (expected set,x,y with numbers x and y)",
+                i + 1
+            )));
         }
     }
     let df = CsvReadOptions::default()
@@ -65,9 +78,11 @@ pub fn anscombe() -> Result<DataFrame> {
             df.height()
         )));
     }
-    let cast = |c: &str| df.column(c).and_then(|s| s.cast(&DataType::Float64)).map_err(|e| bad(format!("column {c}: {e}")));
+    let cast =
+        |c: &str| df.column(c).and_then(|s| s.cast(&DataType::Float64)).map_err(|e| bad(format!("column {c}: {e}")));
     let (x, y) = (cast("x")?, cast("y")?);
-    DataFrame::new(44, vec![df.column("set").map_err(|e| bad(e.to_string()))?.clone(), x, y]).map_err(|e| bad(e.to_string()))
+    DataFrame::new(44, vec![df.column("set").map_err(|e| bad(e.to_string()))?.clone(), x, y])
+        .map_err(|e| bad(e.to_string()))
 }
 
 #[cfg(test)]

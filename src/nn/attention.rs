@@ -33,7 +33,10 @@ impl MultiHeadAttention {
     /// Attention over `dim`-dimensional tokens with `heads` heads (dim must be divisible by heads).
     pub fn new(dim: usize, heads: usize, causal: bool, rng: &mut impl Rng) -> Result<MultiHeadAttention> {
         if heads == 0 || dim % heads != 0 {
-            return Err(Error::invalid("MultiHeadAttention::new", format!("dim {dim} is not divisible by {heads} heads")));
+            return Err(Error::invalid(
+                "MultiHeadAttention::new",
+                format!("dim {dim} is not divisible by {heads} heads"),
+            ));
         }
         Ok(MultiHeadAttention {
             wq: Linear::new(dim, dim, rng),
@@ -61,7 +64,11 @@ impl MultiHeadAttention {
     pub fn forward_with_weights(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
         let dim = self.wq.in_features();
         if x.ndim() != 3 || x.shape()[2] != dim {
-            return Err(Error::Shape { op: "MultiHeadAttention::forward".into(), expected: format!("(batch, time, {dim})"), got: format!("{:?}", x.shape()) });
+            return Err(Error::Shape {
+                op: "MultiHeadAttention::forward".into(),
+                expected: format!("(batch, time, {dim})"),
+                got: format!("{:?}", x.shape()),
+            });
         }
         let (b, t) = (x.shape()[0], x.shape()[1]);
         let q = self.split_heads(&self.wq.forward(x)?)?;
@@ -74,7 +81,8 @@ impl MultiHeadAttention {
         }
         let weights = scores.softmax(2)?;
         let heads = weights.matmul(&v)?; // (b·h, t, dh)
-        let merged = heads.reshape(&[b, self.heads, t, dim / self.heads])?.permute(&[0, 2, 1, 3])?.reshape(&[b, t, dim])?;
+        let merged =
+            heads.reshape(&[b, self.heads, t, dim / self.heads])?.permute(&[0, 2, 1, 3])?.reshape(&[b, t, dim])?;
         Ok((self.wo.forward(&merged)?, weights))
     }
 }
@@ -114,7 +122,11 @@ impl TransformerBlock {
             attention: MultiHeadAttention::new(dim, heads, causal, rng)?,
             norm1: LayerNorm::new(dim),
             norm2: LayerNorm::new(dim),
-            mlp: Sequential::new().add(Linear::new(dim, 4 * dim, rng)).add(Activation::Gelu).add(Linear::new(4 * dim, dim, rng)),
+            mlp: Sequential::new().add(Linear::new(dim, 4 * dim, rng)).add(Activation::Gelu).add(Linear::new(
+                4 * dim,
+                dim,
+                rng,
+            )),
         })
     }
 }
@@ -128,7 +140,9 @@ impl Module for TransformerBlock {
     }
 
     fn parameters(&self) -> Vec<Param> {
-        let named = |prefix: &'static str, ps: Vec<Param>| ps.into_iter().map(move |p| p.renamed(format!("{prefix}.{}", p.name())));
+        let named = |prefix: &'static str, ps: Vec<Param>| {
+            ps.into_iter().map(move |p| p.renamed(format!("{prefix}.{}", p.name())))
+        };
         named("attention", self.attention.parameters())
             .chain(named("norm1", self.norm1.parameters()))
             .chain(named("norm2", self.norm2.parameters()))

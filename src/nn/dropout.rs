@@ -29,7 +29,10 @@ impl Dropout {
     /// A fresh Bernoulli(keep) mask scaled by 1/keep, of the given shape.
     pub fn mask(&self, shape: &[usize]) -> ArrayD<f64> {
         let mut rng = self.rng.borrow_mut();
-        ArrayD::from_shape_fn(ndarray::IxDyn(shape), |_| if rng.gen::<f64>() < self.keep { 1.0 / self.keep } else { 0.0 })
+        ArrayD::from_shape_fn(
+            ndarray::IxDyn(shape),
+            |_| if rng.gen::<f64>() < self.keep { 1.0 / self.keep } else { 0.0 },
+        )
     }
 }
 

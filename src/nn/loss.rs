@@ -6,7 +6,11 @@ use crate::tensor::Tensor;
 
 fn same_shape(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
     if a.shape() != b.shape() {
-        return Err(Error::Shape { op: op.into(), expected: "predictions and targets of the same shape".into(), got: format!("{:?} and {:?}", a.shape(), b.shape()) });
+        return Err(Error::Shape {
+            op: op.into(),
+            expected: "predictions and targets of the same shape".into(),
+            got: format!("{:?} and {:?}", a.shape(), b.shape()),
+        });
     }
     Ok(())
 }
@@ -45,7 +49,10 @@ pub fn cross_entropy(logits: &Tensor, classes: &[usize]) -> Result<Tensor> {
 pub fn hinge(scores: &Tensor, labels: &Tensor) -> Result<Tensor> {
     same_shape("hinge", scores, labels)?;
     if let Some(bad) = labels.value().iter().find(|&&y| y != 1.0 && y != -1.0) {
-        return Err(Error::invalid("hinge", format!("label {bad} is not −1 or +1 (the hinge loss needs signed labels)")));
+        return Err(Error::invalid(
+            "hinge",
+            format!("label {bad} is not −1 or +1 (the hinge loss needs signed labels)"),
+        ));
     }
     Ok(scores.try_mul(labels)?.neg().add_scalar(1.0).relu().mean())
 }
@@ -96,7 +103,8 @@ mod tests {
         // KL(N(1, 0.5²) ‖ N(0, 1)) = 0.818147 (COURSE.md, notebook 11)
         let kl = kl_to_standard_normal(&Tensor::new(arr2(&[[1.0]])), &Tensor::new(arr2(&[[0.25f64.ln()]]))).unwrap();
         assert!((kl.item().unwrap() - 0.818147).abs() < 1e-6);
-        let nll = gaussian_nll(&Tensor::from_slice(&[0.0]), &Tensor::from_slice(&[0.0]), &Tensor::from_slice(&[0.0])).unwrap();
+        let nll = gaussian_nll(&Tensor::from_slice(&[0.0]), &Tensor::from_slice(&[0.0]), &Tensor::from_slice(&[0.0]))
+            .unwrap();
         assert!((nll.item().unwrap() - 0.5 * (2.0 * std::f64::consts::PI).ln()).abs() < 1e-12);
     }
 

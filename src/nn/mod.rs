@@ -12,10 +12,10 @@ mod embedding;
 pub mod init;
 mod linear;
 pub mod loss;
-pub mod optim;
-pub mod schedule;
 mod norm;
+pub mod optim;
 mod pool;
+pub mod schedule;
 mod sequential;
 
 pub use attention::{causal_mask, MultiHeadAttention, TransformerBlock};

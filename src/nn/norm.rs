@@ -138,7 +138,11 @@ impl Module for LayerNorm {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let f = self.gamma.shape()[0];
         if x.shape().last() != Some(&f) {
-            return Err(Error::Shape { op: "LayerNorm::forward".into(), expected: format!("last axis of size {f}"), got: format!("{:?}", x.shape()) });
+            return Err(Error::Shape {
+                op: "LayerNorm::forward".into(),
+                expected: format!("last axis of size {f}"),
+                got: format!("{:?}", x.shape()),
+            });
         }
         let last = x.ndim() - 1;
         let centred = x.try_sub(&x.mean_axis(last, true)?)?;

@@ -69,7 +69,11 @@ impl Optimizer for Sgd {
                 let update = if o.momentum != 0.0 {
                     let vel = v.get_or_insert_with(|| ArrayD::zeros(theta.raw_dim()));
                     *vel = &*vel * o.momentum - &g * o.lr;
-                    if o.nesterov { &*vel * o.momentum - &g * o.lr } else { vel.clone() }
+                    if o.nesterov {
+                        &*vel * o.momentum - &g * o.lr
+                    } else {
+                        vel.clone()
+                    }
                 } else {
                     -&g * o.lr
                 };
@@ -149,7 +153,11 @@ impl Optimizer for Adam {
                 if o.weight_decay != 0.0 && !o.decoupled {
                     g.scaled_add(o.weight_decay, &theta);
                 }
-                let st = s.get_or_insert_with(|| AdamState { m: ArrayD::zeros(theta.raw_dim()), v: ArrayD::zeros(theta.raw_dim()), t: 0 });
+                let st = s.get_or_insert_with(|| AdamState {
+                    m: ArrayD::zeros(theta.raw_dim()),
+                    v: ArrayD::zeros(theta.raw_dim()),
+                    t: 0,
+                });
                 st.t += 1;
                 st.m = &st.m * o.beta1 + &g * (1.0 - o.beta1);
                 st.v = &st.v * o.beta2 + &g.mapv(|x| x * x) * (1.0 - o.beta2);
@@ -210,11 +218,21 @@ mod tests {
     #[test]
     fn momentum_beats_plain_gd_on_an_elongated_quadratic() {
         let p = Param::new("p", arr1(&[1.0, 1.0]).into_dyn());
-        let plain = steps_to_converge(&mut Sgd::new(vec![p.clone()], SgdOptions { lr: 0.05, ..Default::default() }), &p);
+        let plain =
+            steps_to_converge(&mut Sgd::new(vec![p.clone()], SgdOptions { lr: 0.05, ..Default::default() }), &p);
         let p = Param::new("p", arr1(&[1.0, 1.0]).into_dyn());
-        let heavy = steps_to_converge(&mut Sgd::new(vec![p.clone()], SgdOptions { lr: 0.05, momentum: 0.7, ..Default::default() }), &p);
+        let heavy = steps_to_converge(
+            &mut Sgd::new(vec![p.clone()], SgdOptions { lr: 0.05, momentum: 0.7, ..Default::default() }),
+            &p,
+        );
         let p = Param::new("p", arr1(&[1.0, 1.0]).into_dyn());
-        let nesterov = steps_to_converge(&mut Sgd::new(vec![p.clone()], SgdOptions { lr: 0.05, momentum: 0.7, nesterov: true, ..Default::default() }), &p);
+        let nesterov = steps_to_converge(
+            &mut Sgd::new(
+                vec![p.clone()],
+                SgdOptions { lr: 0.05, momentum: 0.7, nesterov: true, ..Default::default() },
+            ),
+            &p,
+        );
         assert!(heavy < plain && nesterov < plain, "plain {plain}, momentum {heavy}, nesterov {nesterov}");
     }
 
@@ -268,7 +286,10 @@ mod tests {
         l1.step();
         assert!((q.value()[[0]] - 0.4).abs() < 1e-15); // θ − α·sign θ
         let w = Param::new("w", arr1(&[0.5]).into_dyn());
-        let mut adamw = Adam::new(vec![w.clone()], AdamOptions { lr: 0.1, weight_decay: 1.0, decoupled: true, ..Default::default() });
+        let mut adamw = Adam::new(
+            vec![w.clone()],
+            AdamOptions { lr: 0.1, weight_decay: 1.0, decoupled: true, ..Default::default() },
+        );
         (w.tensor() * 0.0).sum().backward().unwrap();
         adamw.step();
         assert!((w.value()[[0]] - 0.45).abs() < 1e-12); // decoupled decay, zero Adam step

@@ -2,7 +2,7 @@
 //! class counts).
 
 use super::figure::{Draw, Figure, Panel};
-use super::style::{cartesian_chart, category_color, finite_range, padded_range, TICK_SIZE};
+use super::style::{cartesian_chart, category_color, draw_legend, finite_range, padded_range, TICK_SIZE};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -30,7 +30,14 @@ pub struct Histogram {
 impl Histogram {
     /// An empty histogram with 30 bins.
     pub fn new(title: impl Into<String>) -> Self {
-        Histogram { title: title.into(), x_label: String::new(), bins: 30, density: false, range: None, samples: vec![] }
+        Histogram {
+            title: title.into(),
+            x_label: String::new(),
+            bins: 30,
+            density: false,
+            range: None,
+            samples: vec![],
+        }
     }
 
     /// Label of the horizontal axis.
@@ -90,7 +97,11 @@ impl Histogram {
             None => {
                 let all = self.samples.iter().flat_map(|(_, v)| v.iter());
                 let (lo, hi) = finite_range(all).ok_or_else(|| Error::invalid(op(), "no finite values to count"))?;
-                if hi > lo { (lo, hi) } else { (lo - 0.5, lo + 0.5) }
+                if hi > lo {
+                    (lo, hi)
+                } else {
+                    (lo - 0.5, lo + 0.5)
+                }
             }
         };
         let width = (hi - lo) / self.bins as f64;
@@ -136,14 +147,7 @@ impl Draw for Histogram {
                 .label(label)
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.mix(alpha).filled()));
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", TICK_SIZE))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(|e| err(&e))?;
+        draw_legend(&mut chart, &format!("Histogram or bar chart \"{}\"", self.title))?;
         Ok(())
     }
 }
@@ -156,7 +160,9 @@ fn cartesian_chart_labelled<'a, DB: DrawingBackend>(
     x: (f64, f64),
     y: (f64, f64),
     categories: &[String],
-) -> Result<ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>> {
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+> {
     let err = |e: &dyn std::fmt::Display| Error::plot(format!("\"{title}\""), e);
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", super::style::TITLE_SIZE))
@@ -168,7 +174,11 @@ fn cartesian_chart_labelled<'a, DB: DrawingBackend>(
     let y_fmt = super::style::tick_label(y.1 - y.0);
     let x_fmt = |v: &f64| {
         let i = v.round();
-        if (v - i).abs() < 1e-6 && i >= 0.0 { categories.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+        if (v - i).abs() < 1e-6 && i >= 0.0 {
+            categories.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
     };
     chart
         .configure_mesh()
@@ -239,7 +249,10 @@ impl Draw for BarChart {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         let op = || format!("BarChart \"{}\"", self.title);
         if self.series.is_empty() || self.categories.is_empty() {
-            return Err(Error::invalid(op(), "nothing to draw: give categories and add values with .series(name, values)"));
+            return Err(Error::invalid(
+                op(),
+                "nothing to draw: give categories and add values with .series(name, values)",
+            ));
         }
         for (name, v) in &self.series {
             if v.len() != self.categories.len() {
@@ -254,7 +267,8 @@ impl Draw for BarChart {
         let (y0, y1) = padded_range(values).unwrap_or((0.0, 1.0));
         let n = self.categories.len();
         let x_range = (-0.5, n as f64 - 0.5);
-        let mut chart = cartesian_chart_labelled(area, &self.title, &self.y_label, x_range, (y0, y1), &self.categories)?;
+        let mut chart =
+            cartesian_chart_labelled(area, &self.title, &self.y_label, x_range, (y0, y1), &self.categories)?;
         let err = |e: &dyn std::fmt::Display| Error::plot(op(), e);
         let k = self.series.len();
         for (s, (name, v)) in self.series.iter().enumerate() {
@@ -271,13 +285,7 @@ impl Draw for BarChart {
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
         }
         if k > 1 {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", TICK_SIZE))
-                .draw()
-                .map_err(|e| err(&e))?;
+            draw_legend(&mut chart, &format!("Histogram or bar chart \"{}\"", self.title))?;
         }
         Ok(())
     }
@@ -305,7 +313,13 @@ mod tests {
             assert!(fig.to_png().is_ok() && fig.to_svg().is_ok());
         }
         assert!(Histogram::new("e").figure().to_png().unwrap_err().to_string().contains("no data"));
-        assert!(Histogram::new("e").data("n", &[f64::NAN]).figure().to_png().unwrap_err().to_string().contains("no finite"));
+        assert!(Histogram::new("e")
+            .data("n", &[f64::NAN])
+            .figure()
+            .to_png()
+            .unwrap_err()
+            .to_string()
+            .contains("no finite"));
     }
 
     #[test]

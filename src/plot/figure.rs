@@ -133,15 +133,13 @@ impl Figure {
     /// Saves as PNG.
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        std::fs::write(path, self.to_png()?)
-            .map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+        std::fs::write(path, self.to_png()?).map_err(|e| Error::plot(format!("saving {}", path.display()), e))
     }
 
     /// Saves as SVG.
     pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        std::fs::write(path, self.to_svg()?)
-            .map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+        std::fs::write(path, self.to_svg()?).map_err(|e| Error::plot(format!("saving {}", path.display()), e))
     }
 
     /// Shows the figure in the notebook now (useful inside loops; a figure that is the last

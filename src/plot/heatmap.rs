@@ -3,7 +3,7 @@
 
 use super::figure::{Draw, Figure, Panel};
 use super::style::{
-    cartesian_chart, category_color, draw_colorbar, finite_range, padded_range, pale, viridis, TICK_SIZE,
+    cartesian_chart, category_color, draw_colorbar, draw_legend, finite_range, padded_range, pale, viridis,
 };
 use crate::datasets::Dataset;
 use crate::error::{Error, Result};
@@ -96,13 +96,22 @@ impl Heatmap {
 
     /// Values already computed on a grid: `values[[j, i]]` is the value at the i-th x and the
     /// j-th y (rows go up the y axis), the grid spanning the two ranges.
-    pub fn from_grid(title: impl Into<String>, values: ArrayView2<f64>, x_range: (f64, f64), y_range: (f64, f64)) -> Result<Self> {
+    pub fn from_grid(
+        title: impl Into<String>,
+        values: ArrayView2<f64>,
+        x_range: (f64, f64),
+        y_range: (f64, f64),
+    ) -> Result<Self> {
         let title = title.into();
         let op = format!("Heatmap::from_grid \"{title}\"");
         check_range(&op, "x_range", x_range)?;
         check_range(&op, "y_range", y_range)?;
         if values.nrows() < 2 || values.ncols() < 2 {
-            return Err(Error::Shape { op, expected: "a grid of at least 2 × 2 values".into(), got: format!("{:?}", values.shape()) });
+            return Err(Error::Shape {
+                op,
+                expected: "a grid of at least 2 × 2 values".into(),
+                got: format!("{:?}", values.shape()),
+            });
         }
         Ok(Self::with_values(title, x_range, y_range, values.to_owned(), Fill::Colormap))
     }
@@ -267,7 +276,8 @@ impl Heatmap {
             }
         }
         let longest = vectors.iter().map(|(u, v)| u.hypot(*v)).filter(|l| l.is_finite()).fold(0.0, f64::max);
-        let spacing = ((self.x_range.1 - self.x_range.0) / (n + 1) as f64).min((self.y_range.1 - self.y_range.0) / (n + 1) as f64);
+        let spacing = ((self.x_range.1 - self.x_range.0) / (n + 1) as f64)
+            .min((self.y_range.1 - self.y_range.0) / (n + 1) as f64);
         let scale = if longest > 0.0 { 0.9 * spacing / longest } else { 0.0 };
         let vectors = vectors.into_iter().map(|(u, v)| (u * scale, v * scale)).collect();
         self.overlays.push(Overlay::Arrows { starts, vectors });
@@ -293,7 +303,11 @@ impl Heatmap {
         let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
         match self.fill {
             Fill::Colormap => viridis(if v.is_finite() { t } else { f64::NAN }),
-            Fill::Bands(k) => viridis(if v.is_finite() { ((t * k as f64).floor().min(k as f64 - 1.0) + 0.5) / k as f64 } else { f64::NAN }),
+            Fill::Bands(k) => viridis(if v.is_finite() {
+                ((t * k as f64).floor().min(k as f64 - 1.0) + 0.5) / k as f64
+            } else {
+                f64::NAN
+            }),
             Fill::Classes if v.is_finite() => pale(category_color(v as usize), 0.7),
             Fill::Classes => RGBColor(220, 220, 220),
             Fill::None => WHITE,
@@ -304,7 +318,11 @@ impl Heatmap {
 /// Rows of an n × 2 array as (x, y) pairs.
 fn rows_as_pairs(op: &str, points: ArrayView2<f64>) -> Result<Vec<(f64, f64)>> {
     if points.ncols() != 2 {
-        return Err(Error::Shape { op: op.into(), expected: "points of shape (n, 2)".into(), got: format!("{:?}", points.shape()) });
+        return Err(Error::Shape {
+            op: op.into(),
+            expected: "points of shape (n, 2)".into(),
+            got: format!("{:?}", points.shape()),
+        });
     }
     Ok(points.rows().into_iter().map(|r| (r[0], r[1])).collect())
 }
@@ -344,8 +362,16 @@ impl Draw for Heatmap {
         let err = |e: &dyn std::fmt::Display| Error::plot(format!("Heatmap \"{}\"", self.title), e);
         let with_bar = matches!(self.fill, Fill::Colormap | Fill::Bands(_));
         let (w, _) = area.dim_in_pixel();
-        let (main, bar) = if with_bar { area.split_horizontally(w.saturating_sub(80)) } else { area.split_horizontally(w) };
-        let mut chart = cartesian_chart(&main, &self.title, (&self.x_label, &self.y_label), self.x_range, self.y_range, self.equal)?;
+        let (main, bar) =
+            if with_bar { area.split_horizontally(w.saturating_sub(80)) } else { area.split_horizontally(w) };
+        let mut chart = cartesian_chart(
+            &main,
+            &self.title,
+            (&self.x_label, &self.y_label),
+            self.x_range,
+            self.y_range,
+            self.equal,
+        )?;
         let (ny, nx) = self.values.dim();
         let (xs, ys) = (grid(self.x_range.0, self.x_range.1, nx), grid(self.y_range.0, self.y_range.1, ny));
         let (dx, dy) = ((xs[1] - xs[0]) / 2.0, (ys[1] - ys[0]) / 2.0);
@@ -356,20 +382,30 @@ impl Draw for Heatmap {
                 let (y0, y1) = ((ys[j] - dy).max(self.y_range.0), (ys[j] + dy).min(self.y_range.1));
                 Rectangle::new([(x0, y0), (x1, y1)], self.colour(self.values[[j, i]], range).filled())
             };
-            chart.draw_series((0..ny).flat_map(|j| (0..nx).map(move |i| (j, i))).map(|(j, i)| cell(j, i))).map_err(|e| err(&e))?;
+            chart
+                .draw_series((0..ny).flat_map(|j| (0..nx).map(move |i| (j, i))).map(|(j, i)| cell(j, i)))
+                .map_err(|e| err(&e))?;
         }
         let line_colour = if self.fill == Fill::None { RGBColor(60, 60, 60) } else { WHITE };
         for &level in &self.levels {
             let mut segments = vec![];
             for j in 0..ny - 1 {
                 for i in 0..nx - 1 {
-                    let v = [self.values[[j, i]], self.values[[j, i + 1]], self.values[[j + 1, i + 1]], self.values[[j + 1, i]]];
+                    let v = [
+                        self.values[[j, i]],
+                        self.values[[j, i + 1]],
+                        self.values[[j + 1, i + 1]],
+                        self.values[[j + 1, i]],
+                    ];
                     let c = [(xs[i], ys[j]), (xs[i + 1], ys[j]), (xs[i + 1], ys[j + 1]), (xs[i], ys[j + 1])];
                     segments.extend(cell_segments(v, c, level));
                 }
             }
-            let style = if self.fill == Fill::Classes { BLACK.stroke_width(2) } else { line_colour.mix(0.85).stroke_width(1) };
-            chart.draw_series(segments.into_iter().map(|(a, b)| PathElement::new(vec![a, b], style))).map_err(|e| err(&e))?;
+            let style =
+                if self.fill == Fill::Classes { BLACK.stroke_width(2) } else { line_colour.mix(0.85).stroke_width(1) };
+            chart
+                .draw_series(segments.into_iter().map(|(a, b)| PathElement::new(vec![a, b], style)))
+                .map_err(|e| err(&e))?;
         }
         let mut legend = false;
         for overlay in &self.overlays {
@@ -386,7 +422,8 @@ impl Draw for Heatmap {
                 }
                 Overlay::Path { name, colour, points } => {
                     let c = category_color(*colour);
-                    let visible: Vec<(f64, f64)> = points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+                    let visible: Vec<(f64, f64)> =
+                        points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
                     chart
                         .draw_series(LineSeries::new(visible.clone(), c.stroke_width(2)))
                         .map_err(|e| err(&e))?
@@ -399,7 +436,8 @@ impl Draw for Heatmap {
                     legend = true;
                 }
                 Overlay::Arrows { starts, vectors } => {
-                    let colour = if self.fill == Fill::Colormap || matches!(self.fill, Fill::Bands(_)) { WHITE } else { BLACK };
+                    let colour =
+                        if self.fill == Fill::Colormap || matches!(self.fill, Fill::Bands(_)) { WHITE } else { BLACK };
                     // arrow heads are drawn in pixel space so that they keep their shape on any aspect ratio
                     let (pw, ph) = chart.plotting_area().dim_in_pixel();
                     let (x_r, y_r) = (chart.x_range(), chart.y_range());
@@ -423,21 +461,17 @@ impl Draw for Heatmap {
                         };
                         let path = vec![side(1.0), tip, side(-1.0)];
                         chart
-                            .draw_series([PathElement::new(vec![(x, y), tip], colour.stroke_width(1)), PathElement::new(path, colour.stroke_width(1))])
+                            .draw_series([
+                                PathElement::new(vec![(x, y), tip], colour.stroke_width(1)),
+                                PathElement::new(path, colour.stroke_width(1)),
+                            ])
                             .map_err(|e| err(&e))?;
                     }
                 }
             }
         }
         if legend {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", TICK_SIZE))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(|e| err(&e))?;
+            draw_legend(&mut chart, &format!("Heatmap \"{}\"", self.title))?;
         }
         if with_bar {
             let top = if self.title.is_empty() { 12 } else { 44 };
@@ -480,10 +514,11 @@ pub fn decision_boundary(
         data.feature_names.first().cloned().unwrap_or_else(|| "x₁".into()),
         data.feature_names.get(1).cloned().unwrap_or_else(|| "x₂".into()),
     );
-    Heatmap::decision_regions(title, x_range, y_range, 150, classify)?
-        .x_label(x_label)
-        .y_label(y_label)
-        .classes(data.features.view(), data.targets.view(), &names)
+    Heatmap::decision_regions(title, x_range, y_range, 150, classify)?.x_label(x_label).y_label(y_label).classes(
+        data.features.view(),
+        data.targets.view(),
+        &names,
+    )
 }
 
 #[cfg(test)]
@@ -520,16 +555,19 @@ mod tests {
     #[test]
     fn decision_regions_and_errors() {
         let data = crate::datasets::xor(40, 0.2, 1).unwrap();
-        let fig = decision_boundary("xor", &data, |p| p.rows().into_iter().map(|r| usize::from(r[0] * r[1] < 0.0)).collect())
-            .unwrap()
-            .figure();
+        let fig =
+            decision_boundary("xor", &data, |p| p.rows().into_iter().map(|r| usize::from(r[0] * r[1] < 0.0)).collect())
+                .unwrap()
+                .figure();
         assert!(fig.to_png().is_ok() && fig.to_svg().is_ok());
         let e = Heatmap::decision_regions("d", (0.0, 1.0), (0.0, 1.0), 10, |_| array![0usize]).unwrap_err().to_string();
         assert!(e.contains("one class per grid point (100)"), "{e}");
         let e = Heatmap::from_grid("g", array![[1.0]].view(), (0.0, 1.0), (0.0, 1.0)).unwrap_err().to_string();
         assert!(e.contains("at least 2 × 2"), "{e}");
         assert!(Heatmap::from_grid("g", array![[1.0, 2.0], [3.0, 4.0]].view(), (1.0, 0.0), (0.0, 1.0)).is_err());
-        let e = Heatmap::from_fn("f", (0.0, 1.0), (0.0, 1.0), 5, |x, _| x).points("p", array![[1.0, 2.0, 3.0]].view()).unwrap_err();
+        let e = Heatmap::from_fn("f", (0.0, 1.0), (0.0, 1.0), 5, |x, _| x)
+            .points("p", array![[1.0, 2.0, 3.0]].view())
+            .unwrap_err();
         assert!(e.to_string().contains("(n, 2)"));
     }
 }

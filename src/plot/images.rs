@@ -2,7 +2,7 @@
 //! examples, filters and feature maps.
 
 use super::figure::{Draw, Figure, Panel};
-use super::style::{diverging, finite_range, ink, viridis, TICK_SIZE, TITLE_SIZE};
+use super::style::{colour_scale, diverging, finite_range, ink, viridis, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2, ArrayView3, Axis};
 use plotters::coord::Shift;
@@ -43,7 +43,14 @@ pub struct ImageGrid {
 impl ImageGrid {
     /// An empty grid with `columns` images per row.
     pub fn new(title: impl Into<String>, columns: usize) -> Self {
-        ImageGrid { title: title.into(), columns: columns.max(1), images: vec![], palette: Palette::Ink, range: None, per_image: false }
+        ImageGrid {
+            title: title.into(),
+            columns: columns.max(1),
+            images: vec![],
+            palette: Palette::Ink,
+            range: None,
+            per_image: false,
+        }
     }
 
     /// Adds one image (rows × columns of pixels) with a caption.
@@ -112,14 +119,7 @@ impl ImageGrid {
         } else {
             finite_range(self.images.iter().flat_map(|(_, i)| i.iter())).unwrap_or((0.0, 1.0))
         };
-        if self.palette == Palette::Signed {
-            let m = lo.abs().max(hi.abs()).max(1e-12);
-            (-m, m)
-        } else if hi > lo {
-            (lo, hi)
-        } else {
-            (lo - 0.5, lo + 0.5)
-        }
+        colour_scale((lo, hi), self.palette == Palette::Signed)
     }
 }
 
@@ -128,15 +128,26 @@ impl Draw for ImageGrid {
         let op = || format!("ImageGrid \"{}\"", self.title);
         let err = |e: &dyn std::fmt::Display| Error::plot(op(), e);
         if self.images.is_empty() {
-            return Err(Error::invalid(op(), "no images: add some with .image(caption, pixels) or .images(stack, captions)"));
+            return Err(Error::invalid(
+                op(),
+                "no images: add some with .image(caption, pixels) or .images(stack, captions)",
+            ));
         }
         if let Some((caption, img)) = self.images.iter().find(|(_, i)| i.is_empty()) {
-            return Err(Error::Shape { op: op(), expected: "images with at least one pixel".into(), got: format!("\"{caption}\": {:?}", img.shape()) });
+            return Err(Error::Shape {
+                op: op(),
+                expected: "images with at least one pixel".into(),
+                got: format!("\"{caption}\": {:?}", img.shape()),
+            });
         }
         let (w, h) = area.dim_in_pixel();
         let title_h = if self.title.is_empty() { 4 } else { 40 };
-        area.draw(&Text::new(self.title.clone(), ((w / 2) as i32, 8), ("sans-serif", TITLE_SIZE).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top))))
-            .map_err(|e| err(&e))?;
+        area.draw(&Text::new(
+            self.title.clone(),
+            ((w / 2) as i32, 8),
+            ("sans-serif", TITLE_SIZE).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(|e| err(&e))?;
         let cols = self.columns.min(self.images.len());
         let rows = self.images.len().div_ceil(cols);
         let slot_w = (w as i32 - 8) / cols as i32;
@@ -164,7 +175,8 @@ impl Draw for ImageGrid {
             let frame = [(x0 - 1, y0 - 1), (x0 + px * iw as i32, y0 + px * ih as i32)];
             area.draw(&Rectangle::new(frame, RGBColor(180, 180, 180))).map_err(|e| err(&e))?;
             let style = ("sans-serif", TICK_SIZE).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
-            area.draw(&Text::new(caption.clone(), (x0 + px * iw as i32 / 2, y0 + px * ih as i32 + 3), style)).map_err(|e| err(&e))?;
+            area.draw(&Text::new(caption.clone(), (x0 + px * iw as i32 / 2, y0 + px * ih as i32 + 3), style))
+                .map_err(|e| err(&e))?;
         }
         Ok(())
     }

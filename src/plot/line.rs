@@ -1,7 +1,9 @@
 //! Line plots: several series with a legend (loss curves, functions over their data points).
 
 use super::figure::{Draw, Figure, Panel};
-use super::style::{category_color, equal_aspect, padded_range, tick_label, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::style::{
+    category_color, draw_legend, equal_aspect, padded_range, tick_label, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE,
+};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -202,11 +204,12 @@ impl LinePlot {
                 };
                 let mut legend_done = false;
                 for piece in pieces {
-                    let drawn = chart.draw_series(LineSeries::new(piece, color.stroke_width(2))).map_err(|e| err(&e))?;
+                    let drawn =
+                        chart.draw_series(LineSeries::new(piece, color.stroke_width(2))).map_err(|e| err(&e))?;
                     if !legend_done {
-                        drawn
-                            .label(&s.name)
-                            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], legend_color.stroke_width(2)));
+                        drawn.label(&s.name).legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 18, y)], legend_color.stroke_width(2))
+                        });
                         legend_done = true;
                     }
                 }
@@ -216,23 +219,15 @@ impl LinePlot {
                 _ => pts,
             };
             if matches!(s.mark, Mark::Points | Mark::LinePoints) {
-                let drawn = chart
-                    .draw_series(pts.iter().map(|p| Circle::new(*p, 3, color.filled())))
-                    .map_err(|e| err(&e))?;
+                let drawn =
+                    chart.draw_series(pts.iter().map(|p| Circle::new(*p, 3, color.filled()))).map_err(|e| err(&e))?;
                 if s.mark == Mark::Points {
                     drawn.label(&s.name).legend(move |(x, y)| Circle::new((x + 9, y), 4, legend_color.filled()));
                 }
             }
         }
         if self.series.iter().any(|s| !s.name.is_empty()) {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", TICK_SIZE))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(|e| err(&e))?;
+            draw_legend(&mut chart, &format!("LinePlot \"{}\"", self.title))?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! attention weights, weight matrices.
 
 use super::figure::{Draw, Figure, Panel};
-use super::style::{diverging, draw_colorbar, finite_range, viridis, TICK_SIZE, TITLE_SIZE};
+use super::style::{colour_scale, diverging, draw_colorbar, finite_range, viridis, TICK_SIZE, TITLE_SIZE};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 use plotters::coord::Shift;
@@ -98,20 +98,17 @@ impl MatrixPlot {
 
     fn scale(&self) -> (f64, f64) {
         let (lo, hi) = self.range.or_else(|| finite_range(self.values.iter())).unwrap_or((0.0, 1.0));
-        if self.signed {
-            let m = lo.abs().max(hi.abs()).max(1e-12);
-            (-m, m)
-        } else if hi > lo {
-            (lo, hi)
-        } else {
-            (lo - 0.5, lo + 0.5)
-        }
+        colour_scale((lo, hi), self.signed)
     }
 
     fn colour(&self, v: f64) -> RGBColor {
         let (lo, hi) = self.scale();
         let t = (v - lo) / (hi - lo);
-        if self.signed { diverging(2.0 * t - 1.0) } else { viridis(t) }
+        if self.signed {
+            diverging(2.0 * t - 1.0)
+        } else {
+            viridis(t)
+        }
     }
 }
 
@@ -121,18 +118,30 @@ impl Draw for MatrixPlot {
         let err = |e: &dyn std::fmt::Display| Error::plot(op(), e);
         let (rows, cols) = self.values.dim();
         if rows == 0 || cols == 0 {
-            return Err(Error::Shape { op: op(), expected: "a matrix with at least one row and one column".into(), got: format!("{:?}", self.values.shape()) });
+            return Err(Error::Shape {
+                op: op(),
+                expected: "a matrix with at least one row and one column".into(),
+                got: format!("{:?}", self.values.shape()),
+            });
         }
         for (what, labels, n) in [("row", &self.row_labels, rows), ("column", &self.col_labels, cols)] {
             if !labels.is_empty() && labels.len() != n {
-                return Err(Error::Shape { op: op(), expected: format!("{n} {what} labels"), got: format!("{}", labels.len()) });
+                return Err(Error::Shape {
+                    op: op(),
+                    expected: format!("{n} {what} labels"),
+                    got: format!("{}", labels.len()),
+                });
             }
         }
         let (w, h) = area.dim_in_pixel();
         let (main, bar) = area.split_horizontally(w.saturating_sub(90));
         let title_h = if self.title.is_empty() { 8 } else { 40 };
-        main.draw(&Text::new(self.title.clone(), ((w.saturating_sub(90) / 2) as i32, 10), ("sans-serif", TITLE_SIZE).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top))))
-            .map_err(|e| err(&e))?;
+        main.draw(&Text::new(
+            self.title.clone(),
+            ((w.saturating_sub(90) / 2) as i32, 10),
+            ("sans-serif", TITLE_SIZE).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(|e| err(&e))?;
         let longest = self.row_labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32;
         let left = 16 + longest * 8 + if self.axis_labels.1.is_empty() { 0 } else { 24 };
         let bottom = 30 + if self.axis_labels.0.is_empty() { 0 } else { 24 };
@@ -148,7 +157,13 @@ impl Draw for MatrixPlot {
             let colour = self.colour(v);
             main.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], colour.filled())).map_err(|e| err(&e))?;
             if self.annotate && cell >= 14 {
-                let text = if !v.is_finite() { format!("{v}") } else if integers { format!("{v:.0}") } else { format!("{v:.2}") };
+                let text = if !v.is_finite() {
+                    format!("{v}")
+                } else if integers {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.2}")
+                };
                 let t = (v - lo) / (hi - lo);
                 let dark = if self.signed { (2.0 * t - 1.0).abs() > 0.6 } else { t < 0.55 };
                 let ink = if dark { WHITE } else { BLACK };
@@ -160,25 +175,46 @@ impl Draw for MatrixPlot {
         let every = |n: usize| (n / 24).max(1);
         for (r, l) in self.row_labels.iter().enumerate().filter(|(r, _)| r % every(rows) == 0) {
             let pos = (x0 - 6, y0 + r as i32 * cell + cell / 2);
-            main.draw(&Text::new(l.clone(), pos, label_font.clone().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center)))).map_err(|e| err(&e))?;
+            main.draw(&Text::new(
+                l.clone(),
+                pos,
+                label_font.clone().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(|e| err(&e))?;
         }
         let grid_bottom = y0 + rows as i32 * cell;
         for (c, l) in self.col_labels.iter().enumerate().filter(|(c, _)| c % every(cols) == 0) {
             let pos = (x0 + c as i32 * cell + cell / 2, grid_bottom + 6);
-            main.draw(&Text::new(l.clone(), pos, label_font.clone().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(|e| err(&e))?;
+            main.draw(&Text::new(
+                l.clone(),
+                pos,
+                label_font.clone().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(|e| err(&e))?;
         }
         let axis_font = ("sans-serif", super::style::LABEL_SIZE).into_font();
         if !self.axis_labels.0.is_empty() {
             let pos = (x0 + cols as i32 * cell / 2, grid_bottom + 28);
-            main.draw(&Text::new(self.axis_labels.0.clone(), pos, axis_font.clone().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(|e| err(&e))?;
+            main.draw(&Text::new(
+                self.axis_labels.0.clone(),
+                pos,
+                axis_font.clone().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(|e| err(&e))?;
         }
         if !self.axis_labels.1.is_empty() {
             let pos = (10, y0 + rows as i32 * cell / 2);
-            let style = axis_font.transform(FontTransform::Rotate270).color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+            let style =
+                axis_font.transform(FontTransform::Rotate270).color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
             main.draw(&Text::new(self.axis_labels.1.clone(), pos, style)).map_err(|e| err(&e))?;
         }
         let signed = self.signed;
-        draw_colorbar(&bar, (lo, hi), move |t| if signed { diverging(2.0 * t - 1.0) } else { viridis(t) }, title_h as u32)?;
+        draw_colorbar(
+            &bar,
+            (lo, hi),
+            move |t| if signed { diverging(2.0 * t - 1.0) } else { viridis(t) },
+            title_h as u32,
+        )?;
         Ok(())
     }
 }

@@ -19,12 +19,12 @@ mod scatter;
 mod style;
 mod surface;
 
+pub use bars::{BarChart, Histogram};
 pub use figure::{Figure, Panel};
 pub use heatmap::{decision_boundary, Heatmap};
-pub use bars::{BarChart, Histogram};
 pub use images::ImageGrid;
 pub use line::LinePlot;
 pub use matrix::MatrixPlot;
-pub use surface::SurfacePlot;
 pub use scatter::ScatterPlot;
 pub use style::{category_color, Mark};
+pub use surface::SurfacePlot;

@@ -1,7 +1,7 @@
 //! Scatter plots of 2-D points coloured by class.
 
 use super::figure::{Draw, Figure, Panel};
-use super::style::{cartesian_chart, category_color, padded_range, TICK_SIZE};
+use super::style::{cartesian_chart, category_color, draw_legend, padded_range};
 use crate::error::{Error, Result};
 use ndarray::{ArrayView1, ArrayView2};
 use plotters::coord::Shift;
@@ -28,7 +28,9 @@ pub struct ScatterPlot {
 impl ScatterPlot {
     /// An empty scatter plot with a title.
     pub fn new(title: impl Into<String>) -> Self {
-        ScatterPlot { title: title.into(), x_label: "x₁".into(), y_label: "x₂".into(), groups: vec![], equal: false }
+        ScatterPlot {
+            title: title.into(), x_label: "x₁".into(), y_label: "x₂".into(), groups: vec![], equal: false
+        }
     }
 
     /// Label of the horizontal axis.
@@ -111,25 +113,21 @@ impl Draw for ScatterPlot {
         let (x0, x1) = padded_range(all().map(|p| p.0)).unwrap_or((0.0, 1.0));
         let (y0, y1) = padded_range(all().map(|p| p.1)).unwrap_or((0.0, 1.0));
         let err = |e: &dyn std::fmt::Display| Error::plot(format!("ScatterPlot \"{}\"", self.title), e);
-        let mut chart = cartesian_chart(area, &self.title, (&self.x_label, &self.y_label), (x0, x1), (y0, y1), self.equal)?;
+        let mut chart =
+            cartesian_chart(area, &self.title, (&self.x_label, &self.y_label), (x0, x1), (y0, y1), self.equal)?;
         for (i, (name, pts)) in self.groups.iter().enumerate() {
             let color = category_color(i);
             chart
                 .draw_series(
-                    pts.iter().filter(|(x, y)| x.is_finite() && y.is_finite()).map(|p| Circle::new(*p, 3, color.mix(0.8).filled())),
+                    pts.iter()
+                        .filter(|(x, y)| x.is_finite() && y.is_finite())
+                        .map(|p| Circle::new(*p, 3, color.mix(0.8).filled())),
                 )
                 .map_err(|e| err(&e))?
                 .label(name)
                 .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", TICK_SIZE))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(|e| err(&e))?;
+        draw_legend(&mut chart, &format!("ScatterPlot \"{}\"", self.title))?;
         Ok(())
     }
 }

@@ -71,10 +71,15 @@ pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> Option<(f64, f6
 
 /// Tick labels for an axis spanning `span`: enough decimals to tell ticks apart, and no "-0.0".
 pub(crate) fn tick_label(span: f64) -> impl Fn(&f64) -> String {
-    let decimals = if span > 0.0 && span.is_finite() { (1.0 - span.log10().floor()).clamp(0.0, 8.0) as usize } else { 2 };
+    let decimals =
+        if span > 0.0 && span.is_finite() { (1.0 - span.log10().floor()).clamp(0.0, 8.0) as usize } else { 2 };
     move |v: &f64| {
         let s = format!("{v:.decimals$}");
-        if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { s.trim_start_matches('-').to_string() } else { s }
+        if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+            s.trim_start_matches('-').to_string()
+        } else {
+            s
+        }
     }
 }
 
@@ -150,7 +155,11 @@ pub(crate) fn cartesian_chart<'a, 'b, DB: plotters::prelude::DrawingBackend>(
     let (x, y) = if equal {
         let (w, h) = area.dim_in_pixel();
         // the plotting rectangle: minus margins, label areas and the caption
-        equal_aspect(x, y, (w.saturating_sub(24 + 64), h.saturating_sub(24 + 44 + if title.is_empty() { 0 } else { 32 })))
+        equal_aspect(
+            x,
+            y,
+            (w.saturating_sub(24 + 64), h.saturating_sub(24 + 44 + if title.is_empty() { 0 } else { 32 })),
+        )
     } else {
         (x, y)
     };
@@ -227,4 +236,37 @@ pub(crate) fn finite_range<'a>(values: impl IntoIterator<Item = &'a f64>) -> Opt
         hi = hi.max(v);
     }
     (lo <= hi).then_some((lo, hi))
+}
+
+/// The legend box every plot uses, in its upper right corner.
+pub(crate) fn draw_legend<'a, DB, CT>(
+    chart: &mut plotters::prelude::ChartContext<'a, DB, CT>,
+    context: &str,
+) -> crate::error::Result<()>
+where
+    DB: plotters::prelude::DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate,
+{
+    use plotters::prelude::*;
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", TICK_SIZE))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(|e| crate::error::Error::plot(context.to_string(), e))
+}
+
+/// The range a colour scale spans for values from `lo` to `hi`: symmetric around 0 for signed
+/// data (so that 0 is the neutral colour), and widened around a constant.
+pub(crate) fn colour_scale((lo, hi): (f64, f64), signed: bool) -> (f64, f64) {
+    if signed {
+        let m = lo.abs().max(hi.abs()).max(1e-12);
+        (-m, m)
+    } else if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, lo + 0.5)
+    }
 }

@@ -129,12 +129,17 @@ impl Draw for SurfacePlot {
             }
             let mean = corners.iter().map(|&(j, i)| z(j, i)).sum::<f64>() / 4.0;
             let colour = viridis((mean - z0) / (z1 - z0));
-            let pts: Vec<(f64, f64, f64)> = corners.iter().map(|&(j, i)| (xs[i], z(j, i).clamp(z0, z1), ys[j])).collect();
+            let pts: Vec<(f64, f64, f64)> =
+                corners.iter().map(|&(j, i)| (xs[i], z(j, i).clamp(z0, z1), ys[j])).collect();
             Some(Polygon::new(pts, colour.filled()))
         });
         chart.draw_series(polygons).map_err(|e| err(&e))?;
         for path in &self.paths {
-            let pts: Vec<(f64, f64, f64)> = path.iter().filter(|p| p.0.is_finite() && p.1.is_finite() && p.2.is_finite()).map(|&(x, y, z)| (x, z, y)).collect();
+            let pts: Vec<(f64, f64, f64)> = path
+                .iter()
+                .filter(|p| p.0.is_finite() && p.1.is_finite() && p.2.is_finite())
+                .map(|&(x, y, z)| (x, z, y))
+                .collect();
             chart.draw_series(LineSeries::new(pts.clone(), RED.stroke_width(3))).map_err(|e| err(&e))?;
             chart.draw_series(pts.iter().map(|p| Circle::new(*p, 3, RED.filled()))).map_err(|e| err(&e))?;
         }
@@ -158,7 +163,8 @@ mod tests {
 
     #[test]
     fn surfaces_render_even_when_degenerate() {
-        let s = SurfacePlot::from_fn("bowl", (-1.0, 1.0), (-1.0, 1.0), 20, |x, y| x * x + y * y).path(&[(1.0, 1.0, 2.0), (0.0, 0.0, 0.0)]);
+        let s = SurfacePlot::from_fn("bowl", (-1.0, 1.0), (-1.0, 1.0), 20, |x, y| x * x + y * y)
+            .path(&[(1.0, 1.0, 2.0), (0.0, 0.0, 0.0)]);
         assert!(s.figure().to_png().is_ok());
         let flat = SurfacePlot::from_fn("flat", (0.0, 0.0), (0.0, 1.0), 5, |_, _| 1.0).view(0.2, 0.8);
         assert!(flat.figure().to_svg().is_ok());

@@ -70,7 +70,14 @@ fn grad_enabled() -> bool {
 
 impl Tensor {
     fn leaf(value: ArrayD<f64>, requires_grad: bool) -> Tensor {
-        Tensor(Rc::new(Node { value, grad: RefCell::new(None), requires_grad, parents: vec![], backward: None, op: "leaf" }))
+        Tensor(Rc::new(Node {
+            value,
+            grad: RefCell::new(None),
+            requires_grad,
+            parents: vec![],
+            backward: None,
+            op: "leaf",
+        }))
     }
 
     /// A constant tensor (no gradient is computed for it).
@@ -168,7 +175,11 @@ impl Tensor {
     /// The value of a one-element tensor.
     pub fn item(&self) -> Result<f64> {
         if self.len() != 1 {
-            return Err(Error::Shape { op: "item".into(), expected: "a tensor with one element".into(), got: format!("{:?}", self.shape()) });
+            return Err(Error::Shape {
+                op: "item".into(),
+                expected: "a tensor with one element".into(),
+                got: format!("{:?}", self.shape()),
+            });
         }
         Ok(*self.0.value.iter().next().expect("one element"))
     }
@@ -258,7 +269,12 @@ impl Tensor {
                 if !parent.requires_grad() {
                     continue;
                 }
-                debug_assert_eq!(pg.shape(), parent.shape(), "backward of `{}` gave a gradient of the wrong shape", t.op());
+                debug_assert_eq!(
+                    pg.shape(),
+                    parent.shape(),
+                    "backward of `{}` gave a gradient of the wrong shape",
+                    t.op()
+                );
                 match grads.get_mut(&Rc::as_ptr(&parent.0)) {
                     Some(acc) => *acc += &pg,
                     None => {
@@ -273,7 +289,14 @@ impl Tensor {
 
 impl fmt::Debug for Tensor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Tensor(op: {}, shape: {:?}, requires_grad: {})\n{:.4}", self.op(), self.shape(), self.requires_grad(), self.value())
+        write!(
+            f,
+            "Tensor(op: {}, shape: {:?}, requires_grad: {})\n{:.4}",
+            self.op(),
+            self.shape(),
+            self.requires_grad(),
+            self.value()
+        )
     }
 }
 

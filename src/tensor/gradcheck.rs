@@ -26,7 +26,11 @@ impl GradcheckReport {
 
 impl std::fmt::Display for GradcheckReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} partial derivatives: max abs error {:.2e}, max rel error {:.2e}", self.checked, self.max_abs_error, self.max_rel_error)?;
+        write!(
+            f,
+            "{} partial derivatives: max abs error {:.2e}, max rel error {:.2e}",
+            self.checked, self.max_abs_error, self.max_rel_error
+        )?;
         if let Some((name, i, a, n)) = &self.worst {
             write!(f, " (worst: {name}[{i}] analytic {a:.6e} vs numeric {n:.6e})")?;
         }
@@ -51,7 +55,8 @@ pub fn gradcheck(params: &[Param], loss: impl Fn() -> Result<Tensor>) -> Result<
     }
     let l = loss()?;
     l.backward()?;
-    let analytic: Vec<_> = params.iter().map(|p| p.grad().unwrap_or_else(|| ndarray::ArrayD::zeros(p.value().raw_dim()))).collect();
+    let analytic: Vec<_> =
+        params.iter().map(|p| p.grad().unwrap_or_else(|| ndarray::ArrayD::zeros(p.value().raw_dim()))).collect();
     let mut report = GradcheckReport { checked: 0, max_abs_error: 0.0, max_rel_error: 0.0, worst: None };
     for (p, grad) in params.iter().zip(&analytic) {
         let original = p.value();
@@ -68,7 +73,10 @@ pub fn gradcheck(params: &[Param], loss: impl Fn() -> Result<Tensor>) -> Result<
             let rel = abs / (a.abs() + numeric.abs()).max(1e-8);
             if !abs.is_finite() {
                 p.set_value(original.clone());
-                return Err(Error::invalid("gradcheck", format!("{}[{i}]: non-finite derivative (analytic {a}, numeric {numeric})", p.name())));
+                return Err(Error::invalid(
+                    "gradcheck",
+                    format!("{}[{i}]: non-finite derivative (analytic {a}, numeric {numeric})", p.name()),
+                ));
             }
             report.checked += 1;
             report.max_abs_error = report.max_abs_error.max(abs);
@@ -90,10 +98,12 @@ mod tests {
     fn a_wrong_backward_rule_is_caught() {
         let x = Param::new("x", ndarray::arr1(&[0.5, -0.3]).into_dyn());
         // exp with a deliberately wrong derivative 2·eˣ
-        let report = gradcheck(&[x.clone()], || Ok(x.tensor().map_elementwise("bad_exp", f64::exp, |_, y| 2.0 * y).sum())).unwrap();
+        let report =
+            gradcheck(&[x.clone()], || Ok(x.tensor().map_elementwise("bad_exp", f64::exp, |_, y| 2.0 * y).sum()))
+                .unwrap();
         assert!(!report.passed(1e-6, 1e-8), "{report}");
         assert!((report.max_rel_error - 1.0 / 3.0).abs() < 1e-6, "{report}"); // |2y − y| / (2y + y)
-        // and the parameter is restored
+                                                                              // and the parameter is restored
         assert_eq!(x.value().as_slice().unwrap(), &[0.5, -0.3]);
     }
 }

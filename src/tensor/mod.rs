@@ -20,8 +20,8 @@
 
 mod core;
 mod gradcheck;
-mod param;
 pub mod ops;
+mod param;
 
 pub use self::core::{no_grad, Tensor};
 pub use gradcheck::{gradcheck, GradcheckReport};

@@ -25,14 +25,22 @@ pub fn save_parameters(params: &[Param], path: impl AsRef<Path>) -> Result<()> {
         let values: Vec<String> = p.value().iter().map(|v| format!("{v:e}")).collect();
         let _ = writeln!(text, "{}", values.join(" "));
     }
-    std::fs::write(path, text).map_err(|e| Error::DataFile { path: path.into(), problem: format!("cannot be written ({e})"), hint: "check that the folder exists and is writable".into() })
+    std::fs::write(path, text).map_err(|e| Error::DataFile {
+        path: path.into(),
+        problem: format!("cannot be written ({e})"),
+        hint: "check that the folder exists and is writable".into(),
+    })
 }
 
 /// Loads parameters saved by [`save_parameters`] into `params` (matched by name). Every
 /// parameter must be in the file with the same shape; nothing is changed if one is not.
 pub fn load_parameters(params: &[Param], path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
-    let bad = |problem: String| Error::DataFile { path: path.into(), problem, hint: "save it again with save_parameters from a model of the same architecture".into() };
+    let bad = |problem: String| Error::DataFile {
+        path: path.into(),
+        problem,
+        hint: "save it again with save_parameters from a model of the same architecture".into(),
+    };
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
     let mut lines = text.lines();
     if lines.next() != Some(HEADER) {
@@ -43,22 +51,30 @@ pub fn load_parameters(params: &[Param], path: impl AsRef<Path>) -> Result<()> {
     while let Some(head) = lines.next() {
         line_no += 2;
         let mut parts = head.split_whitespace();
-        let name = parts.next().ok_or_else(|| bad(format!("line {}: empty parameter header", line_no - 1)))?.to_string();
-        let shape: Vec<usize> = parts.map(|d| d.parse().map_err(|_| bad(format!("line {}: bad size \"{d}\"", line_no - 1)))).collect::<Result<_>>()?;
+        let name =
+            parts.next().ok_or_else(|| bad(format!("line {}: empty parameter header", line_no - 1)))?.to_string();
+        let shape: Vec<usize> = parts
+            .map(|d| d.parse().map_err(|_| bad(format!("line {}: bad size \"{d}\"", line_no - 1))))
+            .collect::<Result<_>>()?;
         let values: Vec<f64> = lines
             .next()
             .unwrap_or("")
             .split_whitespace()
             .map(|v| v.parse().map_err(|_| bad(format!("line {line_no}: \"{v}\" is not a number"))))
             .collect::<Result<_>>()?;
-        let array = ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(|_| bad(format!("line {line_no}: the values of {name} do not fill the shape {shape:?}")))?;
+        let array = ArrayD::from_shape_vec(IxDyn(&shape), values)
+            .map_err(|_| bad(format!("line {line_no}: the values of {name} do not fill the shape {shape:?}")))?;
         saved.insert(name, array);
     }
     for p in params {
         match saved.get(p.name()) {
             None => return Err(bad(format!("has no parameter \"{}\"", p.name()))),
             Some(a) if a.shape() != p.shape().as_slice() => {
-                return Err(Error::Shape { op: format!("load_parameters ({})", path.display()), expected: format!("\"{}\" of shape {:?}", p.name(), p.shape()), got: format!("{:?} in the file", a.shape()) })
+                return Err(Error::Shape {
+                    op: format!("load_parameters ({})", path.display()),
+                    expected: format!("\"{}\" of shape {:?}", p.name(), p.shape()),
+                    got: format!("{:?} in the file", a.shape()),
+                })
             }
             Some(_) => {}
         }

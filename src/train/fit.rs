@@ -75,9 +75,19 @@ impl History {
     /// Loss and accuracy curves, side by side.
     pub fn figure(&self) -> Figure {
         let e: Vec<f64> = self.epochs.iter().map(|r| r.epoch as f64).collect();
-        let col = |f: &dyn Fn(&EpochRecord) -> Option<f64>| -> Vec<f64> { self.epochs.iter().map(|r| f(r).unwrap_or(f64::NAN)).collect() };
-        let mut loss = LinePlot::new("loss").x_label("epoch").y_label("cross-entropy").line("train", &e, col(&|r| Some(r.train_loss)));
-        let mut acc = LinePlot::new("accuracy").x_label("epoch").y_label("accuracy").line("train", &e, col(&|r| Some(r.train_accuracy)));
+        let col = |f: &dyn Fn(&EpochRecord) -> Option<f64>| -> Vec<f64> {
+            self.epochs.iter().map(|r| f(r).unwrap_or(f64::NAN)).collect()
+        };
+        let mut loss = LinePlot::new("loss").x_label("epoch").y_label("cross-entropy").line(
+            "train",
+            &e,
+            col(&|r| Some(r.train_loss)),
+        );
+        let mut acc = LinePlot::new("accuracy").x_label("epoch").y_label("accuracy").line(
+            "train",
+            &e,
+            col(&|r| Some(r.train_accuracy)),
+        );
         if self.epochs.iter().any(|r| r.val_loss.is_some()) {
             loss = loss.line("validation", &e, col(&|r| r.val_loss));
             acc = acc.line("validation", &e, col(&|r| r.val_accuracy));
@@ -124,7 +134,11 @@ pub fn fit_classifier(
     options: &FitOptions,
 ) -> Result<History> {
     if x.shape().first() != Some(&y.len()) {
-        return Err(Error::Shape { op: "fit_classifier".into(), expected: "one target per input row".into(), got: format!("inputs {:?}, {} targets", x.shape(), y.len()) });
+        return Err(Error::Shape {
+            op: "fit_classifier".into(),
+            expected: "one target per input row".into(),
+            got: format!("inputs {:?}, {} targets", x.shape(), y.len()),
+        });
     }
     let params = model.parameters();
     let mut rng = StdRng::seed_from_u64(options.seed);
@@ -171,13 +185,23 @@ pub fn fit_classifier(
             }
             None => (None, None),
         };
-        let record = EpochRecord { epoch, lr: optimizer.learning_rate(), train_loss: total / n, train_accuracy: correct as f64 / n, val_loss, val_accuracy };
+        let record = EpochRecord {
+            epoch,
+            lr: optimizer.learning_rate(),
+            train_loss: total / n,
+            train_accuracy: correct as f64 / n,
+            val_loss,
+            val_accuracy,
+        };
         if options.progress {
             let val = match (val_loss, val_accuracy) {
                 (Some(l), Some(a)) => format!(", validation loss {l:.4} accuracy {a:.3}"),
                 _ => String::new(),
             };
-            print!("\repoch {epoch}/{}: train loss {:.4} accuracy {:.3}{val}   ", options.epochs, record.train_loss, record.train_accuracy);
+            print!(
+                "\repoch {epoch}/{}: train loss {:.4} accuracy {:.3}{val}   ",
+                options.epochs, record.train_loss, record.train_accuracy
+            );
             let _ = std::io::stdout().flush();
         }
         history.epochs.push(record);

@@ -9,14 +9,23 @@ use ndarray::{Array2, ArrayD, Axis};
 pub fn argmax_rows(scores: &ArrayD<f64>) -> Vec<usize> {
     scores
         .axis_iter(Axis(0))
-        .map(|row| row.iter().enumerate().fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) }).0)
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) })
+                .0
+        })
         .collect()
 }
 
 /// Fraction of predictions equal to the targets.
 pub fn accuracy(predicted: &[usize], targets: &[usize]) -> Result<f64> {
     if predicted.len() != targets.len() || targets.is_empty() {
-        return Err(Error::Shape { op: "accuracy".into(), expected: "as many predictions as targets (at least one)".into(), got: format!("{} predictions, {} targets", predicted.len(), targets.len()) });
+        return Err(Error::Shape {
+            op: "accuracy".into(),
+            expected: "as many predictions as targets (at least one)".into(),
+            got: format!("{} predictions, {} targets", predicted.len(), targets.len()),
+        });
     }
     Ok(predicted.iter().zip(targets).filter(|(p, t)| p == t).count() as f64 / targets.len() as f64)
 }
@@ -27,7 +36,10 @@ pub fn confusion_matrix(predicted: &[usize], targets: &[usize], classes: usize) 
     let mut m = Array2::zeros((classes, classes));
     for (&p, &t) in predicted.iter().zip(targets) {
         if p >= classes || t >= classes {
-            return Err(Error::invalid("confusion_matrix", format!("class {} is out of range for {classes} classes", p.max(t))));
+            return Err(Error::invalid(
+                "confusion_matrix",
+                format!("class {} is out of range for {classes} classes", p.max(t)),
+            ));
         }
         m[[t, p]] += 1;
     }

@@ -51,7 +51,10 @@ pub fn circles(n: usize, factor: f64, noise: f64, seed: u64) -> Result<Dataset<u
     check_count("circles", "n", n, 2)?;
     check_std("circles", "noise", noise)?;
     if !(factor > 0.0 && factor < 1.0) {
-        return Err(Error::invalid("circles", format!("factor = {factor}: the inner radius must lie strictly between 0 and 1")));
+        return Err(Error::invalid(
+            "circles",
+            format!("factor = {factor}: the inner radius must lie strictly between 0 and 1"),
+        ));
     }
     let mut rng = rng(seed);
     let eps = normal(noise);
@@ -213,8 +216,10 @@ mod tests {
         // without noise, two arms are point reflections of each other (a rotation by π)
         let s = spirals(50, 2, 0.0, 3).unwrap();
         let arm = |c: usize| {
-            let mut pts: Vec<(f64, f64)> =
-                (0..s.n_samples()).filter(|&i| s.targets[i] == c).map(|i| (s.features[[i, 0]], s.features[[i, 1]])).collect();
+            let mut pts: Vec<(f64, f64)> = (0..s.n_samples())
+                .filter(|&i| s.targets[i] == c)
+                .map(|i| (s.features[[i, 0]], s.features[[i, 1]]))
+                .collect();
             pts.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
             pts
         };

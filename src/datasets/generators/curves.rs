@@ -17,13 +17,22 @@ use rand_distr::Distribution;
 /// assert_eq!(d.features.shape(), &[20, 1]);
 /// assert!((d.targets[3] - d.features[[3, 0]].powi(2)).abs() < 1e-12);
 /// ```
-pub fn noisy_function(f: impl Fn(f64) -> f64, n: usize, x_range: (f64, f64), noise_std: f64, seed: u64) -> Result<Dataset<f64>> {
+pub fn noisy_function(
+    f: impl Fn(f64) -> f64,
+    n: usize,
+    x_range: (f64, f64),
+    noise_std: f64,
+    seed: u64,
+) -> Result<Dataset<f64>> {
     let op = "noisy_function";
     check_count(op, "n", n, 1)?;
     check_std(op, "noise_std", noise_std)?;
     let (lo, hi) = x_range;
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-        return Err(Error::invalid(op, format!("x_range = ({lo}, {hi}): it must be a finite interval (low, high) with low < high")));
+        return Err(Error::invalid(
+            op,
+            format!("x_range = ({lo}, {hi}): it must be a finite interval (low, high) with low < high"),
+        ));
     }
     let mut rng = rng(seed);
     let noise = normal(noise_std);
@@ -38,14 +47,27 @@ pub fn noisy_function(f: impl Fn(f64) -> f64, n: usize, x_range: (f64, f64), noi
 }
 
 /// y = c₀ + c₁x + c₂x² + … + noise; `coefficients` lowest degree first.
-pub fn noisy_polynomial(coefficients: &[f64], n: usize, x_range: (f64, f64), noise_std: f64, seed: u64) -> Result<Dataset<f64>> {
+pub fn noisy_polynomial(
+    coefficients: &[f64],
+    n: usize,
+    x_range: (f64, f64),
+    noise_std: f64,
+    seed: u64,
+) -> Result<Dataset<f64>> {
     let c = coefficients.to_vec();
     // Horner's rule, highest degree first.
     noisy_function(move |x| c.iter().rev().fold(0.0, |acc, &ci| acc * x + ci), n, x_range, noise_std, seed)
 }
 
 /// y = slope·x + intercept + noise.
-pub fn noisy_line(slope: f64, intercept: f64, n: usize, x_range: (f64, f64), noise_std: f64, seed: u64) -> Result<Dataset<f64>> {
+pub fn noisy_line(
+    slope: f64,
+    intercept: f64,
+    n: usize,
+    x_range: (f64, f64),
+    noise_std: f64,
+    seed: u64,
+) -> Result<Dataset<f64>> {
     noisy_polynomial(&[intercept, slope], n, x_range, noise_std, seed)
 }
 
@@ -53,7 +75,6 @@ pub fn noisy_line(slope: f64, intercept: f64, n: usize, x_range: (f64, f64), noi
 pub fn noisy_cosine(n: usize, noise_std: f64, seed: u64) -> Result<Dataset<f64>> {
     noisy_function(|x| (1.5 * std::f64::consts::PI * x).cos(), n, (0.0, 1.0), noise_std, seed)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -68,8 +89,13 @@ mod tests {
         assert_eq!(a.features.shape(), &[500, 1]);
         assert!(a.features.iter().all(|&x| (0.0..1.0).contains(&x)));
         // residuals around the true curve have the requested standard deviation
-        let r: Vec<f64> =
-            a.features.column(0).iter().zip(&a.targets).map(|(x, y)| y - (1.5 * std::f64::consts::PI * x).cos()).collect();
+        let r: Vec<f64> = a
+            .features
+            .column(0)
+            .iter()
+            .zip(&a.targets)
+            .map(|(x, y)| y - (1.5 * std::f64::consts::PI * x).cos())
+            .collect();
         let sd = (r.iter().map(|r| r * r).sum::<f64>() / r.len() as f64).sqrt();
         assert!((sd - 0.1).abs() < 0.01, "noise sd {sd}");
         assert_ne!(noisy_cosine(500, 0.1, 2).unwrap().targets, a.targets);

@@ -57,7 +57,11 @@ impl Graph {
             }
         }
         if permutation.len() != n {
-            return Err(Error::Shape { op: "Graph::permuted".into(), expected: format!("{n} indices"), got: format!("{}", permutation.len()) });
+            return Err(Error::Shape {
+                op: "Graph::permuted".into(),
+                expected: format!("{n} indices"),
+                got: format!("{}", permutation.len()),
+            });
         }
         Ok(Graph {
             adjacency: Array2::from_shape_fn((n, n), |(i, j)| self.adjacency[[permutation[i], permutation[j]]]),
@@ -118,7 +122,11 @@ mod tests {
         let (mut inside, mut across) = (0.0, 0.0);
         for i in 0..100 {
             for j in 0..100 {
-                if g.labels[i] == g.labels[j] { inside += g.adjacency[[i, j]] } else { across += g.adjacency[[i, j]] }
+                if g.labels[i] == g.labels[j] {
+                    inside += g.adjacency[[i, j]]
+                } else {
+                    across += g.adjacency[[i, j]]
+                }
             }
         }
         // expected: 2·50·49·0.2 = 980 inside, 2·50·50·0.02 = 100 across (counted twice each)

@@ -63,7 +63,12 @@ pub fn bar_images(n: usize, size: usize, seed: u64) -> Result<BarImages> {
     for i in 0..n {
         let position = rng.gen_range(0.25 * (s - 1.0)..=0.75 * (s - 1.0));
         let angle = rng.gen_range(0.0..PI);
-        images.index_axis_mut(ndarray::Axis(0), i).assign(&bar_image(size, ((s - 1.0) / 2.0, position), angle, s / 2.0)?);
+        images.index_axis_mut(ndarray::Axis(0), i).assign(&bar_image(
+            size,
+            ((s - 1.0) / 2.0, position),
+            angle,
+            s / 2.0,
+        )?);
         factors[[i, 0]] = position;
         factors[[i, 1]] = angle;
     }

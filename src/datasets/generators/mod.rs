@@ -68,5 +68,7 @@ pub(crate) fn check_probability(op: &str, name: &str, p: f64) -> Result<()> {
 /// Feature names `x₁ … x_d`.
 pub(crate) fn coordinate_names(d: usize) -> Vec<String> {
     const SUB: [&str; 10] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"];
-    (1..=d).map(|i| format!("x{}", i.to_string().chars().map(|c| SUB[c as usize - '0' as usize]).collect::<String>())).collect()
+    (1..=d)
+        .map(|i| format!("x{}", i.to_string().chars().map(|c| SUB[c as usize - '0' as usize]).collect::<String>()))
+        .collect()
 }

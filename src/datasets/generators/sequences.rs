@@ -51,7 +51,9 @@ pub fn sort_task(n: usize, length: usize, n_symbols: usize, seed: u64) -> Result
     let inputs = random_strings("sort_task", n, length, n_symbols, seed)?;
     let mut targets = inputs.clone();
     for mut row in targets.rows_mut() {
-        row.as_slice_mut().unwrap_or_else(|| unreachable!("rows of a standard-layout array are contiguous")).sort_unstable();
+        row.as_slice_mut()
+            .unwrap_or_else(|| unreachable!("rows of a standard-layout array are contiguous"))
+            .sort_unstable();
     }
     Ok(TokenPairs { inputs, targets, n_symbols })
 }

@@ -30,7 +30,12 @@ pub fn swiss_roll(n: usize, noise: f64, seed: u64) -> Result<Dataset<f64>> {
         }
         targets[i] = t;
     }
-    Ok(Dataset { features, targets, feature_names: vec!["x".into(), "y".into(), "z".into()], target_names: vec!["t".into()] })
+    Ok(Dataset {
+        features,
+        targets,
+        feature_names: vec!["x".into(), "y".into(), "z".into()],
+        target_names: vec!["t".into()],
+    })
 }
 
 /// `n` points drawn uniformly in the unit cube [0, 1]^`d` (one per row).

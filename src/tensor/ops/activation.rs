@@ -7,7 +7,14 @@ use ndarray::{ArrayD, Axis, Zip};
 impl Tensor {
     /// σ(a) = 1 / (1 + e⁻ᵃ), computed without overflow for large |a|. ∂σ/∂a = σ(1 − σ).
     pub fn sigmoid(&self) -> Tensor {
-        let stable = |x: f64| if x >= 0.0 { 1.0 / (1.0 + (-x).exp()) } else { let e = x.exp(); e / (1.0 + e) };
+        let stable = |x: f64| {
+            if x >= 0.0 {
+                1.0 / (1.0 + (-x).exp())
+            } else {
+                let e = x.exp();
+                e / (1.0 + e)
+            }
+        };
         self.map_elementwise("sigmoid", stable, |_, s| s * (1.0 - s))
     }
 
@@ -23,7 +30,11 @@ impl Tensor {
 
     /// Leaky ReLU: a if a > 0, else slope·a. ∂/∂a = 1 or slope.
     pub fn leaky_relu(&self, slope: f64) -> Tensor {
-        self.map_elementwise("leaky_relu", move |x| if x > 0.0 { x } else { slope * x }, move |x, _| if x > 0.0 { 1.0 } else { slope })
+        self.map_elementwise(
+            "leaky_relu",
+            move |x| if x > 0.0 { x } else { slope * x },
+            move |x, _| if x > 0.0 { 1.0 } else { slope },
+        )
     }
 
     /// GELU(a) = a·Φ(a) in the tanh approximation ½a(1 + tanh(√(2/π)(a + 0.044715a³))).

@@ -24,7 +24,14 @@ struct Window {
 }
 
 impl Window {
-    fn new(op: &str, input: &[usize], kh: usize, kw: usize, stride: (usize, usize), padding: (usize, usize)) -> Result<Window> {
+    fn new(
+        op: &str,
+        input: &[usize],
+        kh: usize,
+        kw: usize,
+        stride: (usize, usize),
+        padding: (usize, usize),
+    ) -> Result<Window> {
         let (h, w) = (input[2], input[3]);
         match (conv_output_size(h, kh, stride.0, padding.0), conv_output_size(w, kw, stride.1, padding.1)) {
             (Some(oh), Some(ow)) => Ok(Window { kh, kw, stride, padding, oh, ow }),
@@ -133,14 +140,20 @@ impl Tensor {
             let g2 = as4(g).permuted_axes([0, 2, 3, 1]).as_standard_layout().into_owned();
             let g2 = g2.into_shape_with_order((n * win.oh * win.ow, c_out)).expect("sizes agree");
             let dx = x.requires_grad().then(|| col2im(&g2.dot(&w2), x_shape, &win).into_dyn());
-            let dw = wt.requires_grad().then(|| g2.t().dot(&cols).into_shape_with_order(wt.value().raw_dim()).expect("sizes agree"));
+            let dw = wt
+                .requires_grad()
+                .then(|| g2.t().dot(&cols).into_shape_with_order(wt.value().raw_dim()).expect("sizes agree"));
             vec![dx, dw]
         }))
     }
 
     fn check_4d(&self, op: &str) -> Result<()> {
         if self.ndim() != 4 {
-            return Err(Error::Shape { op: op.into(), expected: "(n, c, h, w)".into(), got: format!("{:?}", self.shape()) });
+            return Err(Error::Shape {
+                op: op.into(),
+                expected: "(n, c, h, w)".into(),
+                got: format!("{:?}", self.shape()),
+            });
         }
         Ok(())
     }
@@ -274,7 +287,9 @@ mod tests {
 
     #[test]
     fn pooling_values() {
-        let x = Tensor::new(arr2(&[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]).into_shape_with_order((1, 1, 2, 4)).unwrap());
+        let x = Tensor::new(
+            arr2(&[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]).into_shape_with_order((1, 1, 2, 4)).unwrap(),
+        );
         assert_eq!(x.max_pool2d(2, 2).unwrap().value().as_slice().unwrap(), &[6.0, 8.0]);
         assert_eq!(x.avg_pool2d(2, 2).unwrap().value().as_slice().unwrap(), &[3.5, 5.5]);
         let e = Tensor::zeros(&[2, 2]).max_pool2d(2, 2).unwrap_err().to_string();

@@ -112,7 +112,15 @@ impl Tensor {
 
     /// `|a|`. ∂/∂a = sign(a) (0 at 0).
     pub fn abs(&self) -> Tensor {
-        self.map_elementwise("abs", f64::abs, |x, _| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { 0.0 })
+        self.map_elementwise("abs", f64::abs, |x, _| {
+            if x > 0.0 {
+                1.0
+            } else if x < 0.0 {
+                -1.0
+            } else {
+                0.0
+            }
+        })
     }
 }
 

@@ -70,12 +70,21 @@ impl Tensor {
                 // Fold the batch into the rows: (b·m, k) · (k, n).
                 let (batch, m, k) = (sa[0], sa[1], sa[2]);
                 let a2 = self.value().to_shape((batch * m, k)).expect("contiguous reshape").to_owned();
-                let value = a2.dot(&as2(other.value())).into_shape_with_order((batch, m, sb[1])).expect("sizes agree").into_dyn();
+                let value = a2
+                    .dot(&as2(other.value()))
+                    .into_shape_with_order((batch, m, sb[1]))
+                    .expect("sizes agree")
+                    .into_dyn();
                 Ok(Tensor::from_op(value, &[self, other], "matmul", move |g| {
                     let n = g.shape()[2];
                     let g2 = g.to_shape((batch * m, n)).expect("contiguous reshape").to_owned();
                     vec![
-                        a.requires_grad().then(|| g2.dot(&as2(b.value()).t()).into_shape_with_order((batch, m, k)).expect("sizes agree").into_dyn()),
+                        a.requires_grad().then(|| {
+                            g2.dot(&as2(b.value()).t())
+                                .into_shape_with_order((batch, m, k))
+                                .expect("sizes agree")
+                                .into_dyn()
+                        }),
                         b.requires_grad().then(|| a2.t().dot(&g2).into_dyn()),
                     ]
                 }))

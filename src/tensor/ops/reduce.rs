@@ -61,7 +61,10 @@ impl Tensor {
         }
         let x = self.value();
         let argmax: ArrayD<usize> = x.map_axis(Axis(axis), |lane| {
-            lane.iter().enumerate().fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) }).0
+            lane.iter()
+                .enumerate()
+                .fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) })
+                .0
         });
         let mut out = x.map_axis(Axis(axis), |lane| lane.fold(f64::NEG_INFINITY, |m, &v| m.max(v)));
         if keep_dim {

@@ -16,10 +16,13 @@ impl Tensor {
                 got: format!("{:?} → {shape:?} ({n} elements)", self.shape()),
             });
         }
-        let value = self.value().as_standard_layout().into_owned().into_shape_with_order(IxDyn(shape)).expect("sizes agree");
+        let value =
+            self.value().as_standard_layout().into_owned().into_shape_with_order(IxDyn(shape)).expect("sizes agree");
         let original = self.shape().to_vec();
         Ok(Tensor::from_op(value, &[self], "reshape", move |g| {
-            vec![Some(g.as_standard_layout().into_owned().into_shape_with_order(IxDyn(&original)).expect("sizes agree"))]
+            vec![Some(
+                g.as_standard_layout().into_owned().into_shape_with_order(IxDyn(&original)).expect("sizes agree"),
+            )]
         }))
     }
 
@@ -48,7 +51,11 @@ impl Tensor {
     /// Swaps the last two axes (the matrix transpose, batched).
     pub fn transpose(&self) -> Result<Tensor> {
         if self.ndim() < 2 {
-            return Err(Error::Shape { op: "transpose".into(), expected: "at least 2 dimensions".into(), got: format!("{:?}", self.shape()) });
+            return Err(Error::Shape {
+                op: "transpose".into(),
+                expected: "at least 2 dimensions".into(),
+                got: format!("{:?}", self.shape()),
+            });
         }
         let mut axes: Vec<usize> = (0..self.ndim()).collect();
         axes.swap(self.ndim() - 2, self.ndim() - 1);
@@ -135,7 +142,10 @@ impl Tensor {
         }
         let c = self.shape()[1];
         if let Some((row, &bad)) = indices.iter().enumerate().find(|(_, &k)| k >= c) {
-            return Err(Error::invalid("gather_rows", format!("row {row}: class index {bad} is out of range for {c} classes (0..{c})")));
+            return Err(Error::invalid(
+                "gather_rows",
+                format!("row {row}: class index {bad} is out of range for {c} classes (0..{c})"),
+            ));
         }
         let x = self.value();
         let value = ArrayD::from_shape_fn(IxDyn(&[indices.len()]), |i| x[[i[0], indices[i[0]]]]);

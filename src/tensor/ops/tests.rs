@@ -141,10 +141,13 @@ fn convolution_and_pooling() {
     check(&[x.clone(), w.clone()], |t| t[0].conv2d(&t[1], (1, 1), (0, 0)).unwrap());
     check(&[x.clone(), w.clone()], |t| t[0].conv2d(&t[1], (2, 1), (1, 1)).unwrap());
     // distinct values, so that the maximum of each window is unique (max is not differentiable at ties)
-    let distinct = Param::new("d", ArrayD::from_shape_fn(IxDyn(&[2, 2, 4, 6]), |i| {
-        let k = ((i[0] * 2 + i[1]) * 4 + i[2]) * 6 + i[3];
-        ((k * 37) % 97) as f64 / 10.0
-    }));
+    let distinct = Param::new(
+        "d",
+        ArrayD::from_shape_fn(IxDyn(&[2, 2, 4, 6]), |i| {
+            let k = ((i[0] * 2 + i[1]) * 4 + i[2]) * 6 + i[3];
+            ((k * 37) % 97) as f64 / 10.0
+        }),
+    );
     check(&[distinct.clone()], |t| t[0].max_pool2d(2, 2).unwrap());
     check(&[distinct.clone()], |t| t[0].avg_pool2d(2, 1).unwrap());
 }

@@ -61,6 +61,6 @@ pub mod prelude {
     pub use ndarray_linalg::{c64, Determinant, Eig, Eigh, Inverse, Norm, Solve, SVD, UPLO};
     pub use polars::df;
     pub use polars::prelude::{ChunkCompareEq, Column, DataFrame, DataType, NamedFrom, PolarsError, Series};
-    pub use rand::{rngs::StdRng, Rng, SeedableRng};
+    pub use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
     pub use rand_distr::{Distribution, Normal, Uniform};
 }

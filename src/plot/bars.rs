@@ -147,7 +147,14 @@ impl Draw for Histogram {
                 .label(label)
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.mix(alpha).filled()));
         }
-        draw_legend(&mut chart, &format!("Histogram or bar chart \"{}\"", self.title))?;
+        // each bar as points from its base to its top, so that the legend avoids tall bars
+        let shown: Vec<(f64, f64)> = heights
+            .iter()
+            .flat_map(|h| h.iter().enumerate())
+            .flat_map(|(b, &y)| (0..=8).map(move |k| (lo + (b as f64 + 0.5) * width, y * k as f64 / 8.0)))
+            .collect();
+        let labels: Vec<&str> = self.samples.iter().map(|(name, _)| name.as_str()).collect();
+        draw_legend(&mut chart, &format!("Histogram \"{}\"", self.title), &shown, &labels)?;
         Ok(())
     }
 }
@@ -285,7 +292,15 @@ impl Draw for BarChart {
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
         }
         if k > 1 {
-            draw_legend(&mut chart, &format!("Histogram or bar chart \"{}\"", self.title))?;
+            let shown: Vec<(f64, f64)> = self
+                .series
+                .iter()
+                .flat_map(|(_, v)| v.iter().enumerate())
+                .filter(|(_, y)| y.is_finite())
+                .flat_map(|(i, &y)| (0..=8).map(move |k| (i as f64, y * k as f64 / 8.0)))
+                .collect();
+            let labels: Vec<&str> = self.series.iter().map(|(name, _)| name.as_str()).collect();
+            draw_legend(&mut chart, &format!("BarChart \"{}\"", self.title), &shown, &labels)?;
         }
         Ok(())
     }

@@ -471,7 +471,18 @@ impl Draw for Heatmap {
             }
         }
         if legend {
-            draw_legend(&mut chart, &format!("Heatmap \"{}\"", self.title))?;
+            let mut shown = vec![];
+            let mut labels = vec![];
+            for overlay in &self.overlays {
+                match overlay {
+                    Overlay::Points { name, points, .. } | Overlay::Path { name, points, .. } => {
+                        shown.extend(points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite()));
+                        labels.push(name.as_str());
+                    }
+                    Overlay::Arrows { .. } => {}
+                }
+            }
+            draw_legend(&mut chart, &format!("Heatmap \"{}\"", self.title), &shown, &labels)?;
         }
         if with_bar {
             let top = if self.title.is_empty() { 12 } else { 44 };

@@ -227,7 +227,20 @@ impl LinePlot {
             }
         }
         if self.series.iter().any(|s| !s.name.is_empty()) {
-            draw_legend(&mut chart, &format!("LinePlot \"{}\"", self.title))?;
+            // the points, and the lines between them, that the legend should not cover
+            let mut shown: Vec<(f64, f64)> = points().map(|(x, y)| (*x, *y)).collect();
+            for s in self.series.iter().filter(|s| s.mark != Mark::Points) {
+                for (a, b) in s.x.iter().zip(&s.y).zip(s.x.iter().zip(&s.y).skip(1)) {
+                    if self.visible(*a.0, *a.1) && self.visible(*b.0, *b.1) {
+                        shown.extend((1..16).map(|k| {
+                            let t = k as f64 / 16.0;
+                            (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
+                        }));
+                    }
+                }
+            }
+            let labels: Vec<&str> = self.series.iter().map(|s| s.name.as_str()).collect();
+            draw_legend(&mut chart, &format!("LinePlot \"{}\"", self.title), &shown, &labels)?;
         }
         Ok(())
     }

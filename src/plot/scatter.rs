@@ -127,7 +127,9 @@ impl Draw for ScatterPlot {
                 .label(name)
                 .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
         }
-        draw_legend(&mut chart, &format!("ScatterPlot \"{}\"", self.title))?;
+        let shown: Vec<(f64, f64)> = all().copied().collect();
+        let labels: Vec<&str> = self.groups.iter().map(|(name, _)| name.as_str()).collect();
+        draw_legend(&mut chart, &format!("ScatterPlot \"{}\"", self.title), &shown, &labels)?;
         Ok(())
     }
 }

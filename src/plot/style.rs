@@ -238,22 +238,40 @@ pub(crate) fn finite_range<'a>(values: impl IntoIterator<Item = &'a f64>) -> Opt
     (lo <= hi).then_some((lo, hi))
 }
 
-/// The legend box every plot uses, in its upper right corner.
+/// The legend box every plot uses, in the corner of the plotting area that covers the fewest of
+/// the plot's `points` (upper right on a tie), so that the legend does not hide the data.
+/// `labels` are the legend's entries (their number and length give the box's size).
 pub(crate) fn draw_legend<'a, DB, CT>(
     chart: &mut plotters::prelude::ChartContext<'a, DB, CT>,
     context: &str,
+    points: &[CT::From],
+    labels: &[&str],
 ) -> crate::error::Result<()>
 where
     DB: plotters::prelude::DrawingBackend + 'a,
     CT: plotters::coord::CoordTranslate,
 {
     use plotters::prelude::*;
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32;
+    let (w, h) = (40 + 8 * longest, 10 + 20 * labels.len() as i32);
+    let corners = [
+        (SeriesLabelPosition::UpperRight, (xs.end - w - 10, ys.start)),
+        (SeriesLabelPosition::UpperLeft, (xs.start, ys.start)),
+        (SeriesLabelPosition::LowerRight, (xs.end - w - 10, ys.end - h - 10)),
+        (SeriesLabelPosition::LowerLeft, (xs.start, ys.end - h - 10)),
+    ];
+    let pixels: Vec<(i32, i32)> = points.iter().map(|p| chart.plotting_area().map_coordinate(p)).collect();
+    let covered = |(x0, y0): (i32, i32)| {
+        pixels.iter().filter(|(x, y)| (x0 - 5..x0 + w + 15).contains(x) && (y0 - 5..y0 + h + 15).contains(y)).count()
+    };
+    let best = corners.iter().min_by_key(|(_, corner)| covered(*corner)).map(|(position, _)| position.clone());
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
         .label_font(("sans-serif", TICK_SIZE))
-        .position(SeriesLabelPosition::UpperRight)
+        .position(best.unwrap_or(SeriesLabelPosition::UpperRight))
         .draw()
         .map_err(|e| crate::error::Error::plot(context.to_string(), e))
 }

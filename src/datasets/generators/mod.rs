@@ -72,3 +72,34 @@ pub(crate) fn coordinate_names(d: usize) -> Vec<String> {
         .map(|i| format!("x{}", i.to_string().chars().map(|c| SUB[c as usize - '0' as usize]).collect::<String>()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// Every generator gives the same numbers for the same seed and different ones for another.
+    #[test]
+    fn every_generator_is_seeded() {
+        fn same<T: PartialEq + std::fmt::Debug>(name: &str, make: impl Fn(u64) -> T) {
+            assert_eq!(make(1), make(1), "{name}: same seed, different data");
+            assert_ne!(make(1), make(2), "{name}: different seeds, same data");
+        }
+        same("noisy_line", |s| noisy_line(1.0, 0.0, 20, (0.0, 1.0), 0.1, s).unwrap().targets);
+        same("noisy_polynomial", |s| noisy_polynomial(&[1.0, 2.0], 20, (0.0, 1.0), 0.1, s).unwrap().targets);
+        same("noisy_cosine", |s| noisy_cosine(20, 0.1, s).unwrap().targets);
+        same("two_moons", |s| two_moons(20, 0.1, s).unwrap().features);
+        same("circles", |s| circles(20, 0.5, 0.1, s).unwrap().features);
+        same("spirals", |s| spirals(10, 2, 0.1, s).unwrap().features);
+        same("xor", |s| xor(20, 0.1, s).unwrap().features);
+        same("blobs", |s| blobs(array![[0.0, 0.0], [1.0, 1.0]].view(), 0.5, 10, s).unwrap().features);
+        same("ring_of_gaussians", |s| ring_of_gaussians(16, 8, 2.0, 0.1, s).unwrap().features);
+        same("swiss_roll", |s| swiss_roll(20, 0.1, s).unwrap().features);
+        same("uniform_cube", |s| uniform_cube(20, 3, s).unwrap());
+        same("brownian_motion", |s| brownian_motion(3, 10, 0.1, s).unwrap());
+        same("bar_images", |s| bar_images(3, 8, s).unwrap().images);
+        same("reverse_task", |s| reverse_task(5, 6, 10, s).unwrap());
+        same("sort_task", |s| sort_task(5, 6, 10, s).unwrap());
+        same("community_graph", |s| community_graph(2, 10, 0.5, 0.1, 0.3, s).unwrap().adjacency);
+    }
+}

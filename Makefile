@@ -27,7 +27,7 @@ test-runner:
 	$(PY) -m pytest -q tests/python
 
 test-notebooks:
-	$(PY) tools/run_notebooks.py --out $(BUILD)/test --html
+	$(PY) tools/run_notebooks.py --out $(BUILD)/test --html --keep-going
 
 test-browser:
 	$(PY) tests/browser/serve_and_check.py $(BUILD)/test

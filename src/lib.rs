@@ -51,7 +51,10 @@ pub mod prelude {
     };
     pub use crate::table::Table;
     pub use crate::tensor::{gradcheck, no_grad, Param, Tensor};
-    pub use crate::train::{accuracy, confusion_matrix, evaluate_classifier, fit_classifier, FitOptions, History};
+    pub use crate::train::{
+        accuracy, argmax_rows, confusion_matrix, evaluate_classifier, fit_classifier, predict_classes, FitOptions,
+        History,
+    };
     pub use crate::VERSION;
     pub use crate::{linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, polars};
 

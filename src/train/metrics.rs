@@ -46,13 +46,19 @@ pub fn confusion_matrix(predicted: &[usize], targets: &[usize], classes: usize) 
     Ok(m)
 }
 
-/// Accuracy of a classifier (which outputs one score per class) on inputs `x`, in evaluation
-/// mode and without recording a graph.
-pub fn evaluate_classifier(model: &dyn Module, x: &ArrayD<f64>, targets: &[usize]) -> Result<f64> {
+/// The class a classifier (which outputs one score per class) predicts for each row of `x`: the
+/// index of the largest score, computed in evaluation mode and without recording a graph.
+pub fn predict_classes(model: &dyn Module, x: &ArrayD<f64>) -> Result<Vec<usize>> {
     model.set_training(false);
     let scores = no_grad(|| model.forward(&Tensor::new(x.clone())));
     model.set_training(true);
-    accuracy(&argmax_rows(scores?.value()), targets)
+    Ok(argmax_rows(scores?.value()))
+}
+
+/// Accuracy of a classifier (which outputs one score per class) on inputs `x`, in evaluation
+/// mode and without recording a graph.
+pub fn evaluate_classifier(model: &dyn Module, x: &ArrayD<f64>, targets: &[usize]) -> Result<f64> {
+    accuracy(&predict_classes(model, x)?, targets)
 }
 
 #[cfg(test)]

@@ -8,4 +8,4 @@ mod metrics;
 
 pub use checkpoint::{load_parameters, save_parameters};
 pub use fit::{fit_classifier, shuffled_batches, EpochRecord, FitOptions, History};
-pub use metrics::{accuracy, argmax_rows, confusion_matrix, evaluate_classifier};
+pub use metrics::{accuracy, argmax_rows, confusion_matrix, evaluate_classifier, predict_classes};

@@ -8,7 +8,7 @@
 //! CSV file so that PyTorch trains on exactly the same samples.
 
 use dlcourse::nn::optim::{Adam, AdamOptions};
-use dlcourse::nn::{mlp, Activation, Conv2d, Conv2dOptions, Flatten, Linear, MaxPool2d, Module, Sequential};
+use dlcourse::nn::{mlp, models, Activation, Module, Sequential};
 use dlcourse::prelude::*;
 use dlcourse::train::{evaluate_classifier, fit_classifier, FitOptions};
 use ndarray::{ArrayD, IxDyn};
@@ -68,8 +68,6 @@ fn main() -> dlcourse::Result<()> {
     let (ytr, yte) = (train.targets.to_vec(), test.targets.to_vec());
     let (btr, bte) = (enlarge(&xtr), enlarge(&xte));
     let mut rng = StdRng::seed_from_u64(0);
-    let same = Conv2dOptions { padding: 1, ..Default::default() };
-    let pad2 = Conv2dOptions { padding: 2, ..Default::default() };
     let cases = vec![
         Case {
             name: "MLP 64-64-10, 8×8 digits",
@@ -80,15 +78,7 @@ fn main() -> dlcourse::Result<()> {
         },
         Case {
             name: "small CNN, 8×8 digits",
-            model: Sequential::new()
-                .add(Conv2d::new(1, 8, 3, same, &mut rng))
-                .add(Activation::Relu)
-                .add(MaxPool2d::new(2))
-                .add(Conv2d::new(8, 16, 3, same, &mut rng))
-                .add(Activation::Relu)
-                .add(MaxPool2d::new(2))
-                .add(Flatten)
-                .add(Linear::new(64, 10, &mut rng)),
+            model: models::small_cnn(&mut rng),
             train: (as_images(&xtr, 8), ytr.clone()),
             test: (as_images(&xte, 8), yte.clone()),
             epochs: 15,
@@ -102,19 +92,7 @@ fn main() -> dlcourse::Result<()> {
         },
         Case {
             name: "LeNet-5, 28×28",
-            model: Sequential::new()
-                .add(Conv2d::new(1, 6, 5, pad2, &mut rng))
-                .add(Activation::Relu)
-                .add(MaxPool2d::new(2))
-                .add(Conv2d::new(6, 16, 5, Conv2dOptions::default(), &mut rng))
-                .add(Activation::Relu)
-                .add(MaxPool2d::new(2))
-                .add(Flatten)
-                .add(Linear::new(400, 120, &mut rng))
-                .add(Activation::Relu)
-                .add(Linear::new(120, 84, &mut rng))
-                .add(Activation::Relu)
-                .add(Linear::new(84, 10, &mut rng)),
+            model: models::lenet5(&mut rng),
             train: (as_images(&btr, 28), ytr.clone()),
             test: (as_images(&bte, 28), yte.clone()),
             epochs: 10,

@@ -3,7 +3,7 @@
 
 use dlcourse::datasets;
 use dlcourse::nn::optim::{Adam, AdamOptions, Sgd, SgdOptions};
-use dlcourse::nn::{mlp, Activation, Conv2d, Conv2dOptions, Flatten, Linear, MaxPool2d, Module, Sequential};
+use dlcourse::nn::{mlp, models, Activation, Module};
 use dlcourse::train::{evaluate_classifier, fit_classifier, FitOptions};
 use ndarray::{arr2, ArrayD, IxDyn};
 use rand::{rngs::StdRng, SeedableRng};
@@ -43,17 +43,7 @@ fn a_small_cnn_classifies_the_digits_with_fewer_parameters() {
     let (xtr, ytr, xte, yte) = digits_split();
     let images = |a: &ArrayD<f64>| a.clone().into_shape_with_order(IxDyn(&[a.shape()[0], 1, 8, 8])).unwrap();
     let (xtr, xte) = (images(&xtr), images(&xte));
-    let mut rng = StdRng::seed_from_u64(0);
-    let same = Conv2dOptions { padding: 1, ..Default::default() };
-    let cnn = Sequential::new()
-        .add(Conv2d::new(1, 8, 3, same, &mut rng))
-        .add(Activation::Relu)
-        .add(MaxPool2d::new(2))
-        .add(Conv2d::new(8, 16, 3, same, &mut rng))
-        .add(Activation::Relu)
-        .add(MaxPool2d::new(2))
-        .add(Flatten)
-        .add(Linear::new(64, 10, &mut rng));
+    let cnn = models::small_cnn(&mut StdRng::seed_from_u64(0));
     let mut opt = Adam::new(cnn.parameters(), AdamOptions { lr: 1e-2, ..Default::default() });
     let options = FitOptions { epochs: 15, batch_size: 32, progress: false, ..Default::default() };
     fit_classifier(&cnn, &mut opt, &xtr, &ytr, None, &options).unwrap();

@@ -12,6 +12,7 @@ mod embedding;
 pub mod init;
 mod linear;
 pub mod loss;
+pub mod models;
 mod norm;
 pub mod optim;
 mod pool;

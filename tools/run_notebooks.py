@@ -57,7 +57,10 @@ def check_cell(cell, index: int) -> None:
     allowed = "raises-exception" in cell.get("metadata", {}).get("tags", [])
     stderr = ANSI.sub("", cell_text(cell.get("outputs", [])))
     if PANIC.search(stderr) and not allowed:
-        raise CellFailure(index, "panicked (a failed check or a bug)", stderr.strip(), cell.source)
+        # what the cell printed before the panic usually holds the measured values of the failed check
+        stdout = ANSI.sub("", cell_text(cell.get("outputs", []), ("stdout",))).strip()
+        printed = f"\n  --- printed before the panic ---\n{stdout}" if stdout else ""
+        raise CellFailure(index, "panicked (a failed check or a bug)", stderr.strip() + printed, cell.source)
     if not allowed and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
         message = error_text(cell.outputs) or stderr.strip() or "(evcxr gave no message)"
         raise CellFailure(index, "failed to compile or run", message, cell.source)

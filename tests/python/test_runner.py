@@ -75,6 +75,16 @@ def test_check_cell_sees_a_panic_in_stderr():
     assert e.value.index == 7 and "assertion failed" in e.value.message
 
 
+def test_a_panic_report_carries_what_the_cell_printed():
+    cell = nbformat.v4.new_code_cell('println!("measured 0.93"); assert!(false);')
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="measured 0.93\n"),
+                    nbformat.v4.new_output("stream", name="stderr",
+                                           text="thread '<unnamed>' panicked at src/lib.rs:3:1:\nassertion failed: false\n")]
+    with pytest.raises(run_notebooks.CellFailure) as e:
+        run_notebooks.check_cell(cell, 2)
+    assert "printed before the panic" in e.value.message and "measured 0.93" in e.value.message
+
+
 def test_vars_listing_is_sorted():
     cell = nbformat.v4.new_code_cell(":vars")
     cell.outputs = [nbformat.v4.new_output("execute_result", data={

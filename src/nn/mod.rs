@@ -7,6 +7,7 @@
 
 mod attention;
 mod conv;
+mod conv3d;
 mod dropout;
 mod embedding;
 pub mod init;
@@ -21,6 +22,7 @@ mod sequential;
 
 pub use attention::{causal_mask, MultiHeadAttention, TransformerBlock};
 pub use conv::{Conv2d, Conv2dOptions};
+pub use conv3d::Conv3d;
 pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use linear::Linear;

@@ -4,6 +4,7 @@
 mod activation;
 mod broadcast;
 mod conv;
+mod conv_nd;
 mod elementwise;
 mod matmul;
 mod reduce;

@@ -5,12 +5,15 @@
 //! `cargo run --release --example benchmark -- [--data build/benchmark/digits.csv]`
 //!
 //! The data (the 8×8 digits, a stratified 75/25 split, pixels scaled to [0, 1]) is written to the
-//! CSV file so that PyTorch trains on exactly the same samples.
+//! CSV file so that PyTorch trains on exactly the same samples; next to it go each model's initial
+//! parameters (`init_<k>.csv`) and the order of the training samples in every epoch
+//! (`batches.csv`), so that PyTorch also starts from the same weights and sees the same
+//! mini-batches: with the same arithmetic (f64) both sides then reach the same accuracy.
 
 use dlcourse::nn::optim::{Adam, AdamOptions};
 use dlcourse::nn::{mlp, models, Activation, Module, Sequential};
 use dlcourse::prelude::*;
-use dlcourse::train::{evaluate_classifier, fit_classifier, FitOptions};
+use dlcourse::train::{evaluate_classifier, fit_classifier, shuffled_batches, FitOptions};
 use ndarray::{ArrayD, IxDyn};
 use std::io::Write;
 use std::time::Instant;
@@ -39,6 +42,16 @@ struct Case {
     epochs: usize,
 }
 
+/// One line per parameter: its name, its shape (dimensions joined by `x`), then its values.
+fn write_parameters(model: &Sequential, path: &std::path::Path) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("the parameter file can be written"));
+    for p in model.parameters() {
+        let shape: Vec<String> = p.shape().iter().map(|d| d.to_string()).collect();
+        let values: Vec<String> = p.value().iter().map(|v| format!("{v:e}")).collect();
+        writeln!(out, "{},{},{}", p.name(), shape.join("x"), values.join(",")).expect("writing parameters");
+    }
+}
+
 fn main() -> dlcourse::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let data_path = args
@@ -64,6 +77,17 @@ fn main() -> dlcourse::Result<()> {
         }
     }
     drop(out);
+
+    // the order in which fit_classifier visits the training samples: the same seeded shuffles
+    let folder = std::path::Path::new(&data_path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let mut order_file = std::io::BufWriter::new(std::fs::File::create(folder.join("batches.csv")).expect("writable"));
+    let mut order_rng = StdRng::seed_from_u64(FitOptions::default().seed);
+    for _ in 0..20 {
+        let order: Vec<String> =
+            shuffled_batches(train.targets.len(), 32, &mut order_rng).concat().iter().map(|i| i.to_string()).collect();
+        writeln!(order_file, "{}", order.join(",")).expect("writing the batch order");
+    }
+    drop(order_file);
 
     let (ytr, yte) = (train.targets.to_vec(), test.targets.to_vec());
     let (btr, bte) = (enlarge(&xtr), enlarge(&xte));
@@ -98,10 +122,11 @@ fn main() -> dlcourse::Result<()> {
             epochs: 10,
         },
     ];
-    for case in cases {
+    for (k, case) in cases.into_iter().enumerate() {
         if only.as_deref().is_some_and(|o| !case.name.contains(o)) {
             continue;
         }
+        write_parameters(&case.model, &folder.join(format!("init_{k}.csv")));
         let mut opt = Adam::new(case.model.parameters(), AdamOptions { lr: 1e-3, ..Default::default() });
         let options = FitOptions { epochs: case.epochs, batch_size: 32, progress: false, ..Default::default() };
         let start = Instant::now();

@@ -2,7 +2,7 @@
 //! Their state is kept per parameter and can be read (e.g. Adam's `m̂` and `v̂`).
 
 use crate::tensor::{no_grad, Param};
-use ndarray::ArrayD;
+use ndarray::{ArrayD, Zip};
 
 /// Something that updates parameters from their gradients.
 pub trait Optimizer {
@@ -159,14 +159,15 @@ impl Optimizer for Adam {
                     t: 0,
                 });
                 st.t += 1;
-                st.m = &st.m * o.beta1 + &g * (1.0 - o.beta1);
-                st.v = &st.v * o.beta2 + &g.mapv(|x| x * x) * (1.0 - o.beta2);
-                let m_hat = &st.m / (1.0 - o.beta1.powi(st.t as i32));
-                let v_hat = &st.v / (1.0 - o.beta2.powi(st.t as i32));
-                if o.weight_decay != 0.0 && o.decoupled {
-                    theta *= 1.0 - o.lr * o.weight_decay;
-                }
-                theta = theta - &m_hat / &v_hat.mapv(|v| v.sqrt() + o.eps) * o.lr;
+                let (bias1, bias2) = (1.0 - o.beta1.powi(st.t as i32), 1.0 - o.beta2.powi(st.t as i32));
+                let shrink = if o.weight_decay != 0.0 && o.decoupled { 1.0 - o.lr * o.weight_decay } else { 1.0 };
+                // one pass over the parameter, element by element (no temporary arrays)
+                Zip::from(&mut theta).and(&mut st.m).and(&mut st.v).and(&g).for_each(|theta, m, v, &g| {
+                    *m = o.beta1 * *m + (1.0 - o.beta1) * g;
+                    *v = o.beta2 * *v + (1.0 - o.beta2) * g * g;
+                    let (m_hat, v_hat) = (*m / bias1, *v / bias2);
+                    *theta = shrink * *theta - o.lr * m_hat / (v_hat.sqrt() + o.eps);
+                });
                 p.set_value(theta);
             }
         });

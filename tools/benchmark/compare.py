@@ -35,7 +35,7 @@ def main():
     for _ in range(args.repeat):
         results = lines([str(ROOT / "target/release/examples/benchmark"), "--data", str(DATA)], env)
         results += lines([sys.executable, str(ROOT / "tools/benchmark/torch_reference.py"), "--data", str(DATA),
-                          "--threads", str(args.threads)])
+                          "--threads", str(args.threads), "--same-init"])
         for r in results:
             key = (r["model"], r["engine"])
             if key not in best or r["seconds"] < best[key]["seconds"]:
@@ -49,6 +49,12 @@ def main():
                 ratio = ours["seconds"] / r["seconds"]
                 print(f"{model:28} {engine:34} {r['seconds']:8.3f} {ratio:7.2f} {r['accuracy']:9.4f}")
     print("ratio = dlcourse time / this engine's time (below 1: dlcourse is faster)")
+    print("'same init': PyTorch starts from dlcourse's initial weights and visits its mini-batches in the same order")
+    for model in models:
+        ours = best[(model, "dlcourse (f64)")]["accuracy"]
+        same = [r["accuracy"] for (m, e), r in best.items() if m == model and "same init" in e]
+        if same:
+            print(f"{model:28} accuracy: dlcourse {ours:.4}, PyTorch from the same start {same[0]:.4}, difference {abs(ours - same[0]):.4}")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,14 @@ impl Conv2d {
     }
 }
 
+/// Adds one bias per channel (axis 1) to a (n, c, …) output, broadcast over the other axes.
+pub(super) fn add_channel_bias(y: Tensor, bias: Option<&Param>) -> Result<Tensor> {
+    let Some(b) = bias else { return Ok(y) };
+    let mut shape = vec![1; y.ndim()];
+    shape[1] = b.shape()[0];
+    y.try_add(&b.tensor().reshape(&shape)?)
+}
+
 impl Module for Conv2d {
     /// # Shapes
     /// - x: (n, c_in, h, w)
@@ -53,13 +61,7 @@ impl Module for Conv2d {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let (s, p) = (self.options.stride, self.options.padding);
         let y = x.conv2d(&self.weight.tensor(), (s, s), (p, p))?;
-        match &self.bias {
-            Some(b) => {
-                let c = b.shape()[0];
-                y.try_add(&b.tensor().reshape(&[1, c, 1, 1])?)
-            }
-            None => Ok(y),
-        }
+        add_channel_bias(y, self.bias.as_ref())
     }
 
     fn parameters(&self) -> Vec<Param> {

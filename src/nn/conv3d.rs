@@ -37,13 +37,7 @@ impl Module for Conv3d {
     /// - returns (n, c_out, d′, h′, w′), each size ⌊(i + 2p − k)/s⌋ + 1
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let y = x.conv3d(&self.weight.tensor(), self.options.stride, self.options.padding)?;
-        match &self.bias {
-            Some(b) => {
-                let c = b.shape()[0];
-                y.try_add(&b.tensor().reshape(&[1, c, 1, 1, 1])?)
-            }
-            None => Ok(y),
-        }
+        super::conv::add_channel_bias(y, self.bias.as_ref())
     }
 
     fn parameters(&self) -> Vec<Param> {

@@ -42,6 +42,11 @@ struct Case {
     epochs: usize,
 }
 
+/// Mini-batch size of every model, on both sides.
+const BATCH_SIZE: usize = 32;
+/// The most epochs any model trains (the batch order file covers them all).
+const MAX_EPOCHS: usize = 20;
+
 /// One line per parameter: its name, its shape (dimensions joined by `x`), then its values.
 fn write_parameters(model: &Sequential, path: &std::path::Path) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("the parameter file can be written"));
@@ -82,9 +87,12 @@ fn main() -> dlcourse::Result<()> {
     let folder = std::path::Path::new(&data_path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let mut order_file = std::io::BufWriter::new(std::fs::File::create(folder.join("batches.csv")).expect("writable"));
     let mut order_rng = StdRng::seed_from_u64(FitOptions::default().seed);
-    for _ in 0..20 {
-        let order: Vec<String> =
-            shuffled_batches(train.targets.len(), 32, &mut order_rng).concat().iter().map(|i| i.to_string()).collect();
+    for _ in 0..MAX_EPOCHS {
+        let order: Vec<String> = shuffled_batches(train.targets.len(), BATCH_SIZE, &mut order_rng)
+            .concat()
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
         writeln!(order_file, "{}", order.join(",")).expect("writing the batch order");
     }
     drop(order_file);
@@ -122,13 +130,14 @@ fn main() -> dlcourse::Result<()> {
             epochs: 10,
         },
     ];
+    assert!(cases.iter().all(|c| c.epochs <= MAX_EPOCHS), "batches.csv holds the order of {MAX_EPOCHS} epochs");
     for (k, case) in cases.into_iter().enumerate() {
         if only.as_deref().is_some_and(|o| !case.name.contains(o)) {
             continue;
         }
         write_parameters(&case.model, &folder.join(format!("init_{k}.csv")));
         let mut opt = Adam::new(case.model.parameters(), AdamOptions { lr: 1e-3, ..Default::default() });
-        let options = FitOptions { epochs: case.epochs, batch_size: 32, progress: false, ..Default::default() };
+        let options = FitOptions { epochs: case.epochs, batch_size: BATCH_SIZE, progress: false, ..Default::default() };
         let start = Instant::now();
         fit_classifier(&case.model, &mut opt, &case.train.0, &case.train.1, None, &options)?;
         let seconds = start.elapsed().as_secs_f64();

@@ -18,11 +18,13 @@
 //! Each operation lives in a file of [`ops`] with its forward computation and, right beside it,
 //! its backward rule and the partial derivatives in its doc comment.
 
+mod blas;
 mod core;
 mod gradcheck;
 pub mod ops;
 mod param;
 
 pub use self::core::{no_grad, Tensor};
+pub use blas::set_blas_threads;
 pub use gradcheck::{gradcheck, GradcheckReport};
 pub use param::Param;

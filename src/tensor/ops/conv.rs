@@ -123,6 +123,7 @@ impl Tensor {
             });
         }
         let win = Window::new("conv2d", &xs, ws[2], ws[3], stride, padding)?;
+        crate::tensor::blas::use_default_blas_threads();
         let (n, c_out) = (xs[0], ws[0]);
         let cols = im2col(as4(self.value()), &win);
         let w2 = weight.value().to_shape((c_out, ws[1] * ws[2] * ws[3])).expect("contiguous weight").to_owned();

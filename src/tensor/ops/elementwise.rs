@@ -90,9 +90,10 @@ impl Tensor {
         })
     }
 
-    /// `aᵖ` element-wise. ∂/∂a = p·aᵖ⁻¹.
+    /// `aᵖ` element-wise. ∂/∂a = p·aᵖ⁻¹. Whole exponents use repeated multiplication
+    /// (`powi`), several times faster than the general power.
     pub fn powf(&self, p: f64) -> Tensor {
-        self.map_elementwise("powf", |x| x.powf(p), move |x, _| p * x.powf(p - 1.0))
+        self.map_elementwise("powf", move |x| power(x, p), move |x, _| p * power(x, p - 1.0))
     }
 
     /// `eᵃ`. ∂/∂a = eᵃ (the output itself).
@@ -206,4 +207,9 @@ impl std::ops::Neg for Tensor {
     fn neg(self) -> Tensor {
         Tensor::neg(&self)
     }
+}
+
+/// xᵖ, by `powi` when p is a small whole number.
+fn power(x: f64, p: f64) -> f64 {
+    if p.fract() == 0.0 && p.abs() <= 64.0 { x.powi(p as i32) } else { x.powf(p) }
 }

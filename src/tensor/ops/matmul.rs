@@ -39,6 +39,7 @@ impl Tensor {
     /// # Shapes
     /// The inner sizes `k` must agree (and the batch sizes `b`).
     pub fn matmul(&self, other: &Tensor) -> Result<Tensor> {
+        crate::tensor::blas::use_default_blas_threads();
         let (sa, sb) = (self.shape().to_vec(), other.shape().to_vec());
         let mismatch = || Error::Shape {
             op: "matmul".into(),

@@ -45,6 +45,8 @@ fn elementwise_functions() {
     let pos = param("pos", &[2, 3], 4, 0.2, 2.0);
     let any = param("any", &[2, 3], 5, -2.0, 2.0);
     check(&[pos.clone()], |t| t[0].powf(1.7));
+    check(&[any.clone()], |t| t[0].powf(3.0)); // whole exponents take the powi path
+    check(&[pos.clone()], |t| t[0].powf(-2.0));
     check(&[pos.clone()], |t| t[0].log());
     check(&[pos.clone()], |t| t[0].sqrt());
     check(&[any.clone()], |t| t[0].exp());

@@ -87,3 +87,30 @@ fn early_stopping_restores_the_best_epoch() {
     assert!((now - best_loss).abs() < 1e-12, "{now} vs {best_loss}");
     assert!(h.figure().to_png().is_ok());
 }
+
+#[test]
+fn a_causal_transformer_learns_to_reverse_strings() {
+    use dlcourse::nn::{CausalTransformer, CausalTransformerOptions};
+    use dlcourse::nn::optim::Optimizer;
+    use ndarray::{s, Axis};
+    let (length, symbols) = (5, 10);
+    let train = datasets::reverse_task(2000, length, symbols, 0).unwrap().sequences();
+    let test = datasets::reverse_task(300, length, symbols, 1).unwrap();
+    let mut rng = StdRng::seed_from_u64(0);
+    let options = CausalTransformerOptions { dim: 32, heads: 2, layers: 1 };
+    let model = CausalTransformer::new(symbols + 1, 2 * length, &options, &mut rng).unwrap();
+    let mut opt = Adam::new(model.parameters(), AdamOptions { lr: 3e-3, ..Default::default() });
+    for _ in 0..5 {
+        for batch in dlcourse::train::shuffled_batches(train.nrows(), 64, &mut rng) {
+            let loss = model.next_token_loss(train.select(Axis(0), &batch).view(), length + 1).unwrap();
+            loss.backward().unwrap();
+            opt.step();
+        }
+    }
+    let prompts = test.sequences().slice(s![.., ..length + 1]).to_owned();
+    let generated = model.generate(prompts.view(), length).unwrap();
+    let answers = generated.slice(s![.., length + 1..]);
+    let exact = (0..test.len()).filter(|&i| answers.row(i) == test.targets.row(i)).count();
+    println!("reversal: {exact} of {} held-out strings exactly right", test.len());
+    assert!(exact as f64 >= 0.95 * test.len() as f64, "{exact} of {}", test.len());
+}

@@ -131,12 +131,24 @@ impl TransformerBlock {
     }
 }
 
+impl TransformerBlock {
+    /// The output and the attention weights of the block's attention layer.
+    ///
+    /// # Shapes
+    /// - x: (b, t, d)
+    /// - returns (b, t, d) and (b·heads, t, t)
+    pub fn forward_with_attention(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        let (attended, weights) = self.attention.forward_with_weights(&self.norm1.forward(x)?)?;
+        let h = x.try_add(&attended)?;
+        Ok((h.try_add(&self.mlp.forward(&self.norm2.forward(&h)?)?)?, weights))
+    }
+}
+
 impl Module for TransformerBlock {
     /// # Shapes
     /// (b, t, d) → (b, t, d)
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let h = x.try_add(&self.attention.forward(&self.norm1.forward(x)?)?)?;
-        h.try_add(&self.mlp.forward(&self.norm2.forward(&h)?)?)
+        Ok(self.forward_with_attention(x)?.0)
     }
 
     fn parameters(&self) -> Vec<Param> {

@@ -6,6 +6,7 @@
 //! between training and evaluation.
 
 mod attention;
+mod causal_transformer;
 mod conv;
 mod conv3d;
 mod dropout;
@@ -21,6 +22,7 @@ pub mod schedule;
 mod sequential;
 
 pub use attention::{causal_mask, MultiHeadAttention, TransformerBlock};
+pub use causal_transformer::{CausalTransformer, CausalTransformerOptions};
 pub use conv::{Conv2d, Conv2dOptions};
 pub use conv3d::Conv3d;
 pub use dropout::Dropout;

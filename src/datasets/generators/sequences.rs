@@ -26,6 +26,24 @@ impl TokenPairs {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The separator token placed between an input and its target: `n_symbols` (one past the
+    /// symbols, so the vocabulary of [`sequences`](Self::sequences) is `n_symbols + 1`).
+    pub fn separator(&self) -> usize {
+        self.n_symbols
+    }
+
+    /// Each pair as one sequence for a causal model: the input, the separator, the target
+    /// (`n × (input length + 1 + target length)`). The answer starts at `input length + 1`.
+    pub fn sequences(&self) -> Array2<usize> {
+        let (n, a) = self.inputs.dim();
+        let b = self.targets.ncols();
+        Array2::from_shape_fn((n, a + 1 + b), |(i, j)| match j {
+            j if j < a => self.inputs[[i, j]],
+            j if j == a => self.separator(),
+            j => self.targets[[i, j - a - 1]],
+        })
+    }
 }
 
 fn random_strings(op: &str, n: usize, length: usize, n_symbols: usize, seed: u64) -> Result<Array2<usize>> {
@@ -92,5 +110,18 @@ mod tests {
         assert_eq!(m.len(), 49);
         assert_eq!((m.inputs[[20, 0]], m.inputs[[20, 1]], m.targets[[20, 0]]), (2, 6, 1));
         assert!(sort_task(5, 4, 1, 0).unwrap_err().to_string().contains("n_symbols = 1"));
+    }
+
+    #[test]
+    fn sequences_join_input_separator_and_target() {
+        let r = reverse_task(3, 4, 10, 0).unwrap();
+        let seq = r.sequences();
+        assert_eq!(seq.dim(), (3, 9));
+        assert_eq!(r.separator(), 10);
+        for i in 0..3 {
+            assert_eq!(seq.row(i).slice(ndarray::s![..4]), r.inputs.row(i));
+            assert_eq!(seq[[i, 4]], 10);
+            assert_eq!(seq.row(i).slice(ndarray::s![5..]), r.targets.row(i));
+        }
     }
 }

@@ -48,6 +48,18 @@ step "Rust kernel registered in .venv"
 if [ ! -f .venv/share/jupyter/kernels/rust/kernel.json ]; then
   JUPYTER_PATH="$ROOT/.venv/share/jupyter" JUPYTER_DATA_DIR="$ROOT/.venv/share/jupyter" evcxr_jupyter --install
 fi
+# evcxr compiles notebook code and every dependency with debug assertions on (its generated
+# Cargo.toml fixes the profile), and ndarray's inner loops check them: training in a notebook ran
+# 3.6× slower than in release. Cargo lets environment variables override profile settings, so the
+# kernel gets one. Overflow checks stay on: an integer overflow in a student's cell still panics.
+.venv/bin/python - .venv/share/jupyter/kernels/rust/kernel.json <<'PY'
+import json, sys
+path = sys.argv[1]
+spec = json.load(open(path))
+spec["env"] = {**spec.get("env", {}), "CARGO_PROFILE_DEV_DEBUG_ASSERTIONS": "false"}
+json.dump(spec, open(path, "w"), indent=2)
+print("kernel environment:", spec["env"])
+PY
 .venv/bin/jupyter kernelspec list | grep rust
 
 step "Browser test driver (playwright-core, using Debian's chromium; no browser download)"
@@ -58,7 +70,7 @@ else
 fi
 
 step "Prewarm evcxr's compile cache (ndarray, polars, plotters, linfa compiled once for every notebook)"
-key=$( (cat Cargo.toml; echo "evcxr $EVCXR_VERSION"; rustc --version) | sha256sum | cut -d' ' -f1)
+key=$( (cat Cargo.toml; echo "evcxr $EVCXR_VERSION"; rustc --version; cat .venv/share/jupyter/kernels/rust/kernel.json) | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.prewarmed 2>/dev/null)" != "$key" ]; then
   t0=$(date +%s)
   .venv/bin/python tools/run_notebooks.py --timeout 3600 --out build/prewarm tools/prewarm.ipynb

@@ -164,17 +164,18 @@ impl Module for CausalTransformer {
     /// - x: (b, t) token indices stored as numbers
     /// - returns (b, t, vocab) next-token scores
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let tokens = x
-            .value()
-            .view()
-            .into_dimensionality::<ndarray::Ix2>()
-            .map_err(|_| Error::Shape {
-                op: "CausalTransformer::forward".into(),
-                expected: "(batch, t) token indices".into(),
-                got: format!("{:?}", x.shape()),
-            })?
-            .mapv(|v| if v >= 0.0 && v.fract() == 0.0 { v as usize } else { usize::MAX });
-        Ok(self.forward_tokens(tokens.view())?.0)
+        let values = x.value().view().into_dimensionality::<ndarray::Ix2>().map_err(|_| Error::Shape {
+            op: "CausalTransformer::forward".into(),
+            expected: "(batch, t) token indices".into(),
+            got: format!("{:?}", x.shape()),
+        })?;
+        if let Some(bad) = values.iter().find(|v| **v < 0.0 || v.fract() != 0.0) {
+            return Err(Error::invalid(
+                "CausalTransformer::forward",
+                format!("{bad} is not a token index (a whole number in 0..{})", self.vocab()),
+            ));
+        }
+        Ok(self.forward_tokens(values.mapv(|v| v as usize).view())?.0)
     }
 
     fn parameters(&self) -> Vec<Param> {
@@ -256,6 +257,10 @@ mod tests {
         assert!(e.contains("token 9") && e.contains("0..5"), "{e}");
         let e = model.generate(ndarray::array![[1, 2, 3]].view(), 5).unwrap_err().to_string();
         assert!(e.contains("generate") && e.contains("5 steps"), "{e}");
+        let e = model.forward(&Tensor::new(ndarray::array![[1.0, 2.5]].into_dyn())).unwrap_err().to_string();
+        assert!(e.contains("2.5 is not a token index"), "{e}");
+        let as_numbers = model.forward(&Tensor::new(ndarray::array![[1.0, 2.0]].into_dyn())).unwrap();
+        assert_eq!(as_numbers.value(), model.forward_tokens(ndarray::array![[1, 2]].view()).unwrap().0.value());
         let out = model.generate(ndarray::array![[1, 2, 3]].view(), 4).unwrap();
         assert_eq!(out.dim(), (1, 7));
     }

@@ -15,6 +15,7 @@ static CHOSEN: Once = Once::new();
 
 unsafe extern "C" {
     fn openblas_set_num_threads(n: std::ffi::c_int);
+    fn openblas_get_num_threads() -> std::ffi::c_int;
 }
 
 /// Sets the number of threads of OpenBLAS (for the whole process, including ndarray-linalg).
@@ -33,4 +34,27 @@ pub(crate) fn use_default_blas_threads() {
             unsafe { openblas_set_num_threads(1) }
         }
     });
+}
+
+/// The number of threads OpenBLAS uses now.
+pub fn blas_threads() -> usize {
+    // SAFETY: OpenBLAS's documented getter.
+    unsafe { openblas_get_num_threads() }.max(1) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_thread_count_can_be_set_and_read() {
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
+            set_blas_threads(2);
+            assert_eq!(blas_threads(), 2);
+        }
+        set_blas_threads(1);
+        assert_eq!(blas_threads(), 1);
+        use_default_blas_threads(); // a choice was made: the default no longer applies
+        assert_eq!(blas_threads(), 1);
+    }
 }

@@ -33,7 +33,7 @@ pub fn binary_cross_entropy_with_logits(logits: &Tensor, labels: &Tensor) -> Res
     Ok((logits.relu() - logits.try_mul(labels)? + softplus).mean())
 }
 
-/// Cross-entropy from logits (n, c) and class indices (n): mean of −log softmax(sᵢ)[yᵢ].
+/// Cross-entropy from logits (n, c) and class indices (n): mean of −log softmax(sᵢ)\[yᵢ\].
 pub fn cross_entropy(logits: &Tensor, classes: &[usize]) -> Result<Tensor> {
     if logits.ndim() != 2 || logits.shape()[0] != classes.len() {
         return Err(Error::Shape {

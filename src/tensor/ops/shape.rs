@@ -130,7 +130,7 @@ impl Tensor {
     }
 
     /// For a (n, c) tensor, the entry `indices[i]` of each row i, as a (n,) tensor (the
-    /// log-probability of each sample's class). ∂L/∂a is ∂L/∂yᵢ at (i, indices[i]), 0 elsewhere.
+    /// log-probability of each sample's class). ∂L/∂a is ∂L/∂yᵢ at (i, `indices[i]`), 0 elsewhere.
     pub fn gather_rows(&self, indices: &[usize]) -> Result<Tensor> {
         let ok_shape = self.ndim() == 2 && self.shape()[0] == indices.len();
         if !ok_shape {

@@ -55,6 +55,9 @@ def main():
         same = [r["accuracy"] for (m, e), r in best.items() if m == model and "same init" in e]
         if same:
             print(f"{model:28} accuracy: dlcourse {ours:.4}, PyTorch from the same start {same[0]:.4}, difference {abs(ours - same[0]):.4}")
+        first = [(best[(model, "dlcourse (f64)")].get("first_loss"), r.get("first_loss")) for (m, e), r in best.items() if m == model and "same init" in e]
+        if first and None not in first[0]:
+            print(f"{model:28} first mini-batch loss: dlcourse {first[0][0]:.15f}, PyTorch {first[0][1]:.15f}, difference {abs(first[0][0] - first[0][1]):.1e}")
 
 
 if __name__ == "__main__":

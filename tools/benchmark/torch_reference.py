@@ -45,8 +45,10 @@ def models():
     }
 
 
-def load_parameters(model, path):
-    """Copies the Rust side's parameters into the model: same order; linear weights are (in, out) there."""
+def load_parameters(model, path, keep=()):
+    """Copies the Rust side's parameters into the model: same order; linear weights are (in, out)
+    there, so 2-D parameters are transposed — except those whose name starts with one of `keep`
+    (embedding tables are (tokens, dim) on both sides)."""
     rows = [line.rstrip("\n").split(",") for line in open(path)]
     params = list(model.parameters())
     assert len(rows) == len(params), f"{path}: {len(rows)} parameters, the model has {len(params)}"
@@ -54,7 +56,7 @@ def load_parameters(model, path):
         for p, row in zip(params, rows):
             shape = [int(d) for d in row[1].split("x")]
             values = torch.tensor([float(v) for v in row[2:]], dtype=p.dtype).reshape(shape)
-            p.copy_(values.T if p.dim() == 2 else values)
+            p.copy_(values.T if p.dim() == 2 and not row[0].startswith(keep) else values)
 
 
 def run(name, make, shape, epochs, big, data, dtype, threads, same=None):
@@ -88,6 +90,83 @@ def run(name, make, shape, epochs, big, data, dtype, threads, same=None):
                       "parameters": params, "epochs": epochs}), flush=True)
 
 
+TRANSFORMER = "causal transformer, reversal"
+STRING_LENGTH, TRANSFORMER_BATCH, TRANSFORMER_EPOCHS = 5, 64, 5  # as in examples/benchmark.rs
+
+
+class Block(nn.Module):
+    """The crate's pre-norm TransformerBlock: x + W_o·MHA(LN x), then + MLP(LN ·), GELU (tanh form)."""
+
+    def __init__(self, d, heads):
+        super().__init__()
+        self.wq, self.wk, self.wv, self.wo = (nn.Linear(d, d) for _ in range(4))
+        self.norm1, self.norm2 = nn.LayerNorm(d, eps=1e-5), nn.LayerNorm(d, eps=1e-5)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(approximate="tanh"), nn.Linear(4 * d, d))
+        self.heads = heads
+
+    def forward(self, x):
+        b, t, d = x.shape
+        h, dh = self.heads, d // self.heads
+        y = self.norm1(x)
+        split = lambda z: z.reshape(b, t, h, dh).transpose(1, 2)
+        q, k, v = split(self.wq(y)), split(self.wk(y)), split(self.wv(y))
+        mask = torch.triu(torch.full((t, t), float("-inf"), dtype=x.dtype), diagonal=1)
+        w = torch.softmax(q @ k.transpose(-1, -2) / dh ** 0.5 + mask, dim=-1)
+        x = x + self.wo((w @ v).transpose(1, 2).reshape(b, t, d))
+        return x + self.mlp(self.norm2(x))
+
+
+class CausalTransformer(nn.Module):
+    """The crate's CausalTransformer: token + position embeddings, blocks, layer norm, read-out."""
+
+    def __init__(self, vocab, context, d=32, heads=2, layers=1):
+        super().__init__()
+        self.tokens, self.positions = nn.Embedding(vocab, d), nn.Embedding(context, d)
+        self.blocks = nn.ModuleList(Block(d, heads) for _ in range(layers))
+        self.norm, self.head = nn.LayerNorm(d, eps=1e-5), nn.Linear(d, vocab)
+
+    def forward(self, tokens):
+        x = self.tokens(tokens) + self.positions(torch.arange(tokens.shape[1]))
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x))
+
+
+def run_transformer(folder, dtype, threads, same):
+    rows = [line.rstrip("\n").split(",") for line in open(folder / "reverse.csv")]
+    train = torch.tensor([[int(v) for v in r[1:]] for r in rows if r[0] == "train"])
+    test = torch.tensor([[int(v) for v in r[1:]] for r in rows if r[0] == "test"])
+    torch.manual_seed(0)
+    model = CausalTransformer(11, 2 * STRING_LENGTH).to(dtype)
+    if same:
+        load_parameters(model, folder / "init_transformer.csv", keep=("tokens", "positions"))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    orders = [torch.tensor([int(i) for i in line.split(",")]) for line in open(folder / "reverse_batches.csv")]
+    generator = torch.Generator().manual_seed(0)
+    start = time.perf_counter()
+    first_loss = None
+    for epoch in range(TRANSFORMER_EPOCHS):
+        order = orders[epoch] if same else torch.randperm(len(train), generator=generator)
+        for i in range(0, len(train), TRANSFORMER_BATCH):
+            batch = train[order[i:i + TRANSFORMER_BATCH]]
+            opt.zero_grad()
+            scores = model(batch[:, :-1])[:, STRING_LENGTH:]  # the positions that predict the answer
+            loss = nn.functional.cross_entropy(scores.reshape(-1, 11), batch[:, STRING_LENGTH + 1:].reshape(-1))
+            first_loss = loss.item() if first_loss is None else first_loss
+            loss.backward()
+            opt.step()
+    seconds = time.perf_counter() - start
+    with torch.no_grad():
+        sequence = test[:, :STRING_LENGTH + 1]
+        for _ in range(STRING_LENGTH):
+            sequence = torch.cat([sequence, model(sequence)[:, -1].argmax(1, keepdim=True)], dim=1)
+        exact = (sequence[:, STRING_LENGTH + 1:] == test[:, STRING_LENGTH + 1:]).all(1).double().mean().item()
+    engine = f"PyTorch {torch.__version__.split('+')[0]} ({'f64' if dtype == torch.float64 else 'f32'}, {threads} threads{', same init' if same else ''})"
+    print(json.dumps({"model": TRANSFORMER, "engine": engine, "seconds": round(seconds, 3), "accuracy": round(exact, 4),
+                      "parameters": sum(p.numel() for p in model.parameters()), "epochs": TRANSFORMER_EPOCHS,
+                      "first_loss": first_loss}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="build/benchmark/digits.csv")
@@ -103,6 +182,11 @@ def main():
             run(name, make, shape, epochs, big, data, dtype, args.threads)
         if args.same_init:
             run(name, make, shape, epochs, big, data, torch.float64, args.threads, {"init": folder / f"init_{k}.csv", "batches": batches})
+    if (folder / "reverse.csv").exists():
+        for dtype in (torch.float64, torch.float32):
+            run_transformer(folder, dtype, args.threads, False)
+        if args.same_init:
+            run_transformer(folder, torch.float64, args.threads, True)
 
 
 if __name__ == "__main__":

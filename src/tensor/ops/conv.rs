@@ -57,19 +57,29 @@ fn as4(a: &ArrayD<f64>) -> ArrayView4<'_, f64> {
 }
 
 /// Unfolds every window of `x` into a row: (n·oh·ow, c·kh·kw). Zero padding gives zeros.
+/// Works on the raw slices and writes each entry once, in order (no zero-filling first).
 fn im2col(x: ArrayView4<f64>, win: &Window) -> Array2<f64> {
     let (n, c, h, w) = x.dim();
-    let mut cols = Array2::zeros((n * win.oh * win.ow, c * win.kh * win.kw));
+    let x = x.as_standard_layout();
+    let xs = x.as_slice().expect("a standard-layout array is one slice");
+    let k = c * win.kh * win.kw;
+    let mut out = Vec::with_capacity(n * win.oh * win.ow * k);
     for b in 0..n {
         for i in 0..win.oh {
             for j in 0..win.ow {
-                let mut row = cols.row_mut((b * win.oh + i) * win.ow + j);
-                let row = row.as_slice_mut().expect("rows of a standard-layout matrix are contiguous");
                 for ch in 0..c {
+                    let plane = &xs[(b * c + ch) * h * w..][..h * w];
                     for u in 0..win.kh {
-                        for v in 0..win.kw {
-                            if let Some((r, cc)) = win.source(i, j, u, v, h, w) {
-                                row[(ch * win.kh + u) * win.kw + v] = x[[b, ch, r, cc]];
+                        match (i * win.stride.0 + u).checked_sub(win.padding.0).filter(|&r| r < h) {
+                            None => out.extend(std::iter::repeat_n(0.0, win.kw)), // a padding row
+                            Some(r) => {
+                                let line = &plane[r * w..][..w];
+                                out.extend((0..win.kw).map(|v| {
+                                    (j * win.stride.1 + v)
+                                        .checked_sub(win.padding.1)
+                                        .filter(|&cc| cc < w)
+                                        .map_or(0.0, |cc| line[cc])
+                                }));
                             }
                         }
                     }
@@ -77,22 +87,32 @@ fn im2col(x: ArrayView4<f64>, win: &Window) -> Array2<f64> {
             }
         }
     }
-    cols
+    Array2::from_shape_vec((n * win.oh * win.ow, k), out).expect("one row of c·kh·kw entries per window")
 }
 
 /// The adjoint of [`im2col`]: adds every row back onto the input positions it came from.
 fn col2im(cols: &Array2<f64>, shape: (usize, usize, usize, usize), win: &Window) -> Array4<f64> {
     let (n, c, h, w) = shape;
+    let k = c * win.kh * win.kw;
+    let cols = cols.as_standard_layout();
+    let rows = cols.as_slice().expect("a standard-layout array is one slice");
     let mut x = Array4::zeros(shape);
+    let xs = x.as_slice_mut().expect("a new array is one slice");
     for b in 0..n {
         for i in 0..win.oh {
             for j in 0..win.ow {
-                let row = cols.row((b * win.oh + i) * win.ow + j);
+                let row = &rows[((b * win.oh + i) * win.ow + j) * k..][..k];
                 for ch in 0..c {
+                    let plane = &mut xs[(b * c + ch) * h * w..][..h * w];
                     for u in 0..win.kh {
-                        for v in 0..win.kw {
-                            if let Some((r, cc)) = win.source(i, j, u, v, h, w) {
-                                x[[b, ch, r, cc]] += row[(ch * win.kh + u) * win.kw + v];
+                        let Some(r) = (i * win.stride.0 + u).checked_sub(win.padding.0).filter(|&r| r < h) else {
+                            continue;
+                        };
+                        let line = &mut plane[r * w..][..w];
+                        let source = &row[(ch * win.kh + u) * win.kw..][..win.kw];
+                        for (v, s) in source.iter().enumerate() {
+                            if let Some(cc) = (j * win.stride.1 + v).checked_sub(win.padding.1).filter(|&cc| cc < w) {
+                                line[cc] += s;
                             }
                         }
                     }

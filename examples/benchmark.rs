@@ -47,14 +47,34 @@ const BATCH_SIZE: usize = 32;
 /// The most epochs any model trains (the batch order file covers them all).
 const MAX_EPOCHS: usize = 20;
 
+/// Writes `lines` to the file at `path`, one per line.
+fn write_lines(path: &std::path::Path, lines: impl IntoIterator<Item = String>) {
+    let fail = |e: std::io::Error| -> ! { panic!("writing {}: {e}", path.display()) };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap_or_else(|e| fail(e)));
+    for line in lines {
+        writeln!(out, "{line}").unwrap_or_else(|e| fail(e));
+    }
+}
+
+/// The items joined by commas.
+fn comma_separated<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items.into_iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// One line per epoch: the sample indices in the order their mini-batches visit them.
+fn write_batch_order(path: &std::path::Path, epochs: &[Vec<Vec<usize>>]) {
+    write_lines(path, epochs.iter().map(|batches| comma_separated(batches.concat())));
+}
+
 /// One line per parameter: its name, its shape (dimensions joined by `x`), then its values.
 fn write_parameters(model: &dyn Module, path: &std::path::Path) {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("the parameter file can be written"));
-    for p in model.parameters() {
-        let shape: Vec<String> = p.shape().iter().map(|d| d.to_string()).collect();
-        let values: Vec<String> = p.value().iter().map(|v| format!("{v:e}")).collect();
-        writeln!(out, "{},{},{}", p.name(), shape.join("x"), values.join(",")).expect("writing parameters");
-    }
+    write_lines(
+        path,
+        model.parameters().iter().map(|p| {
+            let shape: Vec<String> = p.shape().iter().map(|d| d.to_string()).collect();
+            format!("{},{},{}", p.name(), shape.join("x"), comma_separated(p.value().iter().map(|v| format!("{v:e}"))))
+        }),
+    );
 }
 
 fn main() -> dlcourse::Result<()> {
@@ -74,28 +94,20 @@ fn main() -> dlcourse::Result<()> {
     if let Some(dir) = std::path::Path::new(&data_path).parent() {
         std::fs::create_dir_all(dir).expect("the benchmark folder can be created");
     }
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&data_path).expect("the data file can be written"));
+    let mut lines = vec![];
     for (split, x, y) in [("train", &xtr, &train.targets), ("test", &xte, &test.targets)] {
         for (row, label) in x.rows().into_iter().zip(y) {
-            let pixels: Vec<String> = row.iter().map(|v| format!("{v}")).collect();
-            writeln!(out, "{split},{label},{}", pixels.join(",")).expect("writing the data file");
+            lines.push(format!("{split},{label},{}", comma_separated(row)));
         }
     }
-    drop(out);
+    write_lines(std::path::Path::new(&data_path), lines);
 
     // the order in which fit_classifier visits the training samples: the same seeded shuffles
     let folder = std::path::Path::new(&data_path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let mut order_file = std::io::BufWriter::new(std::fs::File::create(folder.join("batches.csv")).expect("writable"));
     let mut order_rng = StdRng::seed_from_u64(FitOptions::default().seed);
-    for _ in 0..MAX_EPOCHS {
-        let order: Vec<String> = shuffled_batches(train.targets.len(), BATCH_SIZE, &mut order_rng)
-            .concat()
-            .iter()
-            .map(|i| i.to_string())
-            .collect();
-        writeln!(order_file, "{}", order.join(",")).expect("writing the batch order");
-    }
-    drop(order_file);
+    let orders: Vec<Vec<Vec<usize>>> =
+        (0..MAX_EPOCHS).map(|_| shuffled_batches(train.targets.len(), BATCH_SIZE, &mut order_rng)).collect();
+    write_batch_order(&folder.join("batches.csv"), &orders);
 
     let (ytr, yte) = (train.targets.to_vec(), test.targets.to_vec());
     let (btr, bte) = (enlarge(&xtr), enlarge(&xte));
@@ -174,26 +186,18 @@ fn transformer_case(folder: &std::path::Path) -> dlcourse::Result<()> {
     let train = datasets::reverse_task(2000, STRING_LENGTH, 10, 0)?;
     let test = datasets::reverse_task(300, STRING_LENGTH, 10, 1)?;
     let (train_sequences, test_sequences) = (train.sequences(), test.sequences());
-    let mut out = std::io::BufWriter::new(std::fs::File::create(folder.join("reverse.csv")).expect("writable"));
-    for (split, sequences) in [("train", &train_sequences), ("test", &test_sequences)] {
-        for row in sequences.rows() {
-            let tokens: Vec<String> = row.iter().map(|t| t.to_string()).collect();
-            writeln!(out, "{split},{}", tokens.join(",")).expect("writing the strings");
-        }
-    }
-    drop(out);
+    let splits = [("train", &train_sequences), ("test", &test_sequences)];
+    write_lines(
+        &folder.join("reverse.csv"),
+        splits.iter().flat_map(|(split, sequences)| sequences.rows().into_iter().map(move |row| format!("{split},{}", comma_separated(row)))),
+    );
     let mut rng = StdRng::seed_from_u64(0);
     let options = CausalTransformerOptions { dim: 32, heads: 2, layers: 1 };
     let model = CausalTransformer::new(11, 2 * STRING_LENGTH, &options, &mut rng)?;
     write_parameters(&model, &folder.join("init_transformer.csv"));
-    let mut order_file = std::io::BufWriter::new(std::fs::File::create(folder.join("reverse_batches.csv")).expect("writable"));
     let epochs: Vec<Vec<Vec<usize>>> =
         (0..TRANSFORMER_EPOCHS).map(|_| shuffled_batches(train.len(), TRANSFORMER_BATCH, &mut rng)).collect();
-    for batches in &epochs {
-        let order: Vec<String> = batches.concat().iter().map(|i| i.to_string()).collect();
-        writeln!(order_file, "{}", order.join(",")).expect("writing the batch order");
-    }
-    drop(order_file);
+    write_batch_order(&folder.join("reverse_batches.csv"), &epochs);
     let mut opt = Adam::new(model.parameters(), AdamOptions { lr: 3e-3, ..Default::default() });
     let start = Instant::now();
     let mut first_loss = None;

@@ -43,12 +43,23 @@ impl Window {
         }
     }
 
+    /// The input row under window row i at kernel row u: s·i + u − p, if inside 0..h (None in
+    /// the zero padding).
+    #[inline]
+    fn source_row(&self, i: usize, u: usize, h: usize) -> Option<usize> {
+        (i * self.stride.0 + u).checked_sub(self.padding.0).filter(|&r| r < h)
+    }
+
+    /// The input column under window column j at kernel column v, if inside 0..w.
+    #[inline]
+    fn source_col(&self, j: usize, v: usize, w: usize) -> Option<usize> {
+        (j * self.stride.1 + v).checked_sub(self.padding.1).filter(|&c| c < w)
+    }
+
     /// The input position (row, column) under window (i, j) at kernel offset (u, v), if inside.
     #[inline]
     fn source(&self, i: usize, j: usize, u: usize, v: usize, h: usize, w: usize) -> Option<(usize, usize)> {
-        let r = (i * self.stride.0 + u).checked_sub(self.padding.0)?;
-        let c = (j * self.stride.1 + v).checked_sub(self.padding.1)?;
-        (r < h && c < w).then_some((r, c))
+        Some((self.source_row(i, u, h)?, self.source_col(j, v, w)?))
     }
 }
 
@@ -70,16 +81,11 @@ fn im2col(x: ArrayView4<f64>, win: &Window) -> Array2<f64> {
                 for ch in 0..c {
                     let plane = &xs[(b * c + ch) * h * w..][..h * w];
                     for u in 0..win.kh {
-                        match (i * win.stride.0 + u).checked_sub(win.padding.0).filter(|&r| r < h) {
+                        match win.source_row(i, u, h) {
                             None => out.extend(std::iter::repeat_n(0.0, win.kw)), // a padding row
                             Some(r) => {
                                 let line = &plane[r * w..][..w];
-                                out.extend((0..win.kw).map(|v| {
-                                    (j * win.stride.1 + v)
-                                        .checked_sub(win.padding.1)
-                                        .filter(|&cc| cc < w)
-                                        .map_or(0.0, |cc| line[cc])
-                                }));
+                                out.extend((0..win.kw).map(|v| win.source_col(j, v, w).map_or(0.0, |c| line[c])));
                             }
                         }
                     }
@@ -105,14 +111,12 @@ fn col2im(cols: &Array2<f64>, shape: (usize, usize, usize, usize), win: &Window)
                 for ch in 0..c {
                     let plane = &mut xs[(b * c + ch) * h * w..][..h * w];
                     for u in 0..win.kh {
-                        let Some(r) = (i * win.stride.0 + u).checked_sub(win.padding.0).filter(|&r| r < h) else {
-                            continue;
-                        };
+                        let Some(r) = win.source_row(i, u, h) else { continue };
                         let line = &mut plane[r * w..][..w];
                         let source = &row[(ch * win.kh + u) * win.kw..][..win.kw];
                         for (v, s) in source.iter().enumerate() {
-                            if let Some(cc) = (j * win.stride.1 + v).checked_sub(win.padding.1).filter(|&cc| cc < w) {
-                                line[cc] += s;
+                            if let Some(c) = win.source_col(j, v, w) {
+                                line[c] += s;
                             }
                         }
                     }

@@ -189,7 +189,9 @@ fn transformer_case(folder: &std::path::Path) -> dlcourse::Result<()> {
     let splits = [("train", &train_sequences), ("test", &test_sequences)];
     write_lines(
         &folder.join("reverse.csv"),
-        splits.iter().flat_map(|(split, sequences)| sequences.rows().into_iter().map(move |row| format!("{split},{}", comma_separated(row)))),
+        splits.iter().flat_map(|(split, sequences)| {
+            sequences.rows().into_iter().map(move |row| format!("{split},{}", comma_separated(row)))
+        }),
     );
     let mut rng = StdRng::seed_from_u64(0);
     let options = CausalTransformerOptions { dim: 32, heads: 2, layers: 1 };
@@ -203,7 +205,8 @@ fn transformer_case(folder: &std::path::Path) -> dlcourse::Result<()> {
     let mut first_loss = None;
     for batches in &epochs {
         for batch in batches {
-            let loss = model.next_token_loss(train_sequences.select(ndarray::Axis(0), batch).view(), STRING_LENGTH + 1)?;
+            let loss =
+                model.next_token_loss(train_sequences.select(ndarray::Axis(0), batch).view(), STRING_LENGTH + 1)?;
             first_loss.get_or_insert(loss.item()?);
             loss.backward()?;
             opt.step();

@@ -90,8 +90,8 @@ fn early_stopping_restores_the_best_epoch() {
 
 #[test]
 fn a_causal_transformer_learns_to_reverse_strings() {
-    use dlcourse::nn::{CausalTransformer, CausalTransformerOptions};
     use dlcourse::nn::optim::Optimizer;
+    use dlcourse::nn::{CausalTransformer, CausalTransformerOptions};
     use ndarray::{s, Axis};
     let (length, symbols) = (5, 10);
     let train = datasets::reverse_task(2000, length, symbols, 0).unwrap().sequences();

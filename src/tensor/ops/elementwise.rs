@@ -211,5 +211,9 @@ impl std::ops::Neg for Tensor {
 
 /// xᵖ, by `powi` when p is a small whole number.
 fn power(x: f64, p: f64) -> f64 {
-    if p.fract() == 0.0 && p.abs() <= 64.0 { x.powi(p as i32) } else { x.powf(p) }
+    if p.fract() == 0.0 && p.abs() <= 64.0 {
+        x.powi(p as i32)
+    } else {
+        x.powf(p)
+    }
 }

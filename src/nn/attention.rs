@@ -97,7 +97,7 @@ impl Module for MultiHeadAttention {
     fn parameters(&self) -> Vec<Param> {
         [("wq", &self.wq), ("wk", &self.wk), ("wv", &self.wv), ("wo", &self.wo)]
             .iter()
-            .flat_map(|(n, l)| l.parameters().into_iter().map(move |p| p.renamed(format!("{n}.{}", p.name()))))
+            .flat_map(|(name, layer)| super::prefixed(name, *layer))
             .collect()
     }
 }
@@ -152,14 +152,9 @@ impl Module for TransformerBlock {
     }
 
     fn parameters(&self) -> Vec<Param> {
-        let named = |prefix: &'static str, ps: Vec<Param>| {
-            ps.into_iter().map(move |p| p.renamed(format!("{prefix}.{}", p.name())))
-        };
-        named("attention", self.attention.parameters())
-            .chain(named("norm1", self.norm1.parameters()))
-            .chain(named("norm2", self.norm2.parameters()))
-            .chain(named("mlp", self.mlp.parameters()))
-            .collect()
+        let parts: [(&str, &dyn Module); 4] =
+            [("attention", &self.attention), ("norm1", &self.norm1), ("norm2", &self.norm2), ("mlp", &self.mlp)];
+        parts.iter().flat_map(|(name, part)| super::prefixed(name, *part)).collect()
     }
 }
 

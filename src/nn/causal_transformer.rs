@@ -1,7 +1,7 @@
 //! A small decoder-only (causal) transformer language model: token and position embeddings,
 //! causal transformer blocks, a final layer norm and a linear read-out to next-token scores.
 
-use super::{Embedding, LayerNorm, Linear, Module, TransformerBlock};
+use super::{prefixed, Embedding, LayerNorm, Linear, Module, TransformerBlock};
 use crate::error::{Error, Result};
 use crate::tensor::{no_grad, Param, Tensor};
 use crate::train::argmax_rows;
@@ -179,16 +179,13 @@ impl Module for CausalTransformer {
     }
 
     fn parameters(&self) -> Vec<Param> {
-        let named = |prefix: String, ps: Vec<Param>| {
-            ps.into_iter().map(move |p| p.renamed(format!("{prefix}.{}", p.name()))).collect::<Vec<_>>()
-        };
-        let mut all = named("tokens".into(), self.tokens.parameters());
-        all.extend(named("positions".into(), self.positions.parameters()));
+        let mut all = prefixed("tokens", &self.tokens);
+        all.extend(prefixed("positions", &self.positions));
         for (i, block) in self.blocks.iter().enumerate() {
-            all.extend(named(format!("block{i}"), block.parameters()));
+            all.extend(prefixed(format!("block{i}"), block));
         }
-        all.extend(named("norm".into(), self.norm.parameters()));
-        all.extend(named("head".into(), self.head.parameters()));
+        all.extend(prefixed("norm", &self.norm));
+        all.extend(prefixed("head", &self.head));
         all
     }
 }

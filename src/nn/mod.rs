@@ -61,3 +61,9 @@ pub trait Module {
         }
     }
 }
+
+/// The parameters of `part`, renamed `"<prefix>.<name>"`: how a model names the parameters of
+/// its parts (e.g. `"attention.wq.weight"`).
+pub(crate) fn prefixed(prefix: impl std::fmt::Display, part: &dyn Module) -> Vec<Param> {
+    part.parameters().into_iter().map(|p| p.renamed(format!("{prefix}.{}", p.name()))).collect()
+}

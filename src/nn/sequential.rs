@@ -86,11 +86,7 @@ impl Module for Sequential {
 
     /// Parameters named `"<layer index>.<name>"`, e.g. `"0.weight"`.
     fn parameters(&self) -> Vec<Param> {
-        self.layers
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| l.parameters().into_iter().map(move |p| p.renamed(format!("{i}.{}", p.name()))))
-            .collect()
+        self.layers.iter().enumerate().flat_map(|(i, l)| super::prefixed(i, l.as_ref())).collect()
     }
 
     fn set_training(&self, training: bool) {

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
-/// The backward rule of an operation: from ∂L/∂output to ∂L/∂input for each input
-/// (`None` where an input needs no gradient).
-pub(crate) type BackwardFn = Box<dyn Fn(&ArrayD<f64>) -> Vec<Option<ArrayD<f64>>>>;
+/// The backward rule of an operation: from ∂L/∂output (and the output's value, for rules
+/// written in terms of it) to ∂L/∂input for each input (`None` where an input needs no gradient).
+pub(crate) type BackwardFn = Box<dyn Fn(&ArrayD<f64>, &ArrayD<f64>) -> Vec<Option<ArrayD<f64>>>>;
 
 struct Node {
     value: ArrayD<f64>,
@@ -117,6 +117,17 @@ impl Tensor {
         inputs: &[&Tensor],
         op: &'static str,
         backward: impl Fn(&ArrayD<f64>) -> Vec<Option<ArrayD<f64>>> + 'static,
+    ) -> Tensor {
+        Tensor::from_op_with_output(value, inputs, op, move |g, _| backward(g))
+    }
+
+    /// Like [`Tensor::from_op`], for a backward rule that also reads the output's value
+    /// (σ′ = σ(1 − σ), softmax, …): it receives (∂L/∂output, output) instead of keeping a copy.
+    pub(crate) fn from_op_with_output(
+        value: ArrayD<f64>,
+        inputs: &[&Tensor],
+        op: &'static str,
+        backward: impl Fn(&ArrayD<f64>, &ArrayD<f64>) -> Vec<Option<ArrayD<f64>>> + 'static,
     ) -> Tensor {
         let requires_grad = grad_enabled() && inputs.iter().any(|t| t.requires_grad());
         if !requires_grad {
@@ -264,7 +275,7 @@ impl Tensor {
                 t.accumulate(g);
                 continue;
             };
-            for (parent, pg) in t.0.parents.iter().zip(backward(&g)) {
+            for (parent, pg) in t.0.parents.iter().zip(backward(&g, &t.0.value)) {
                 let Some(pg) = pg else { continue };
                 if !parent.requires_grad() {
                     continue;

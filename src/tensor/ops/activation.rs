@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::tensor::Tensor;
-use ndarray::{ArrayD, Axis, Zip};
+use ndarray::{Axis, Zip};
 
 impl Tensor {
     /// σ(a) = 1 / (1 + e⁻ᵃ), computed without overflow for large |a|. ∂σ/∂a = σ(1 − σ).
@@ -63,11 +63,10 @@ impl Tensor {
             let s = lane.sum();
             lane.mapv_inplace(|v| v / s);
         }
-        let out = y.clone();
-        Ok(Tensor::from_op(y, &[self], "softmax", move |g| {
-            let gy = g * &out;
+        Ok(Tensor::from_op_with_output(y, &[self], "softmax", move |g, out| {
+            let gy = g * out;
             let dot = gy.sum_axis(Axis(axis)).insert_axis(Axis(axis));
-            vec![Some(&gy - &(&out * &dot))]
+            vec![Some(Zip::from(&gy).and(out).and_broadcast(&dot).map_collect(|&gy, &y, &d| gy - y * d))]
         }))
     }
 
@@ -81,12 +80,9 @@ impl Tensor {
             let log_sum = lane.fold(0.0, |s, &v| s + (v - m).exp()).ln() + m;
             lane.mapv_inplace(|v| v - log_sum);
         }
-        let out = y.clone();
-        Ok(Tensor::from_op(y, &[self], "log_softmax", move |g| {
+        Ok(Tensor::from_op_with_output(y, &[self], "log_softmax", move |g, out| {
             let total = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
-            let mut dx = ArrayD::zeros(g.raw_dim());
-            Zip::from(&mut dx).and(g).and(&out).and_broadcast(&total).for_each(|d, &g, &ly, &t| *d = g - ly.exp() * t);
-            vec![Some(dx)]
+            vec![Some(Zip::from(g).and(out).and_broadcast(&total).map_collect(|&g, &ly, &t| g - ly.exp() * t))]
         }))
     }
 }

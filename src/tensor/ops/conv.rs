@@ -4,7 +4,8 @@
 
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
-use ndarray::{Array2, Array4, ArrayD, ArrayView4, Ix4};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, Array3, Array4, ArrayD, ArrayView4, Axis, Ix4, IxDyn};
 
 /// Output size of a convolution or pooling along one axis: ⌊(i + 2p − k)/s⌋ + 1.
 pub fn conv_output_size(input: usize, kernel: usize, stride: usize, padding: usize) -> Option<usize> {
@@ -50,16 +51,14 @@ impl Window {
         (i * self.stride.0 + u).checked_sub(self.padding.0).filter(|&r| r < h)
     }
 
-    /// The input column under window column j at kernel column v, if inside 0..w.
+    /// The window columns j whose kernel column v falls inside the input: 0 ≤ s·j + v − p < w.
+    /// The columns before and after the range read the zero padding.
     #[inline]
-    fn source_col(&self, j: usize, v: usize, w: usize) -> Option<usize> {
-        (j * self.stride.1 + v).checked_sub(self.padding.1).filter(|&c| c < w)
-    }
-
-    /// The input position (row, column) under window (i, j) at kernel offset (u, v), if inside.
-    #[inline]
-    fn source(&self, i: usize, j: usize, u: usize, v: usize, h: usize, w: usize) -> Option<(usize, usize)> {
-        Some((self.source_row(i, u, h)?, self.source_col(j, v, w)?))
+    fn inside_cols(&self, v: usize, w: usize) -> std::ops::Range<usize> {
+        let s = self.stride.1;
+        let first = self.padding.1.saturating_sub(v).div_ceil(s);
+        let end = (w + self.padding.1).saturating_sub(v).div_ceil(s).min(self.ow);
+        first.min(end)..end
     }
 }
 
@@ -67,72 +66,73 @@ fn as4(a: &ArrayD<f64>) -> ArrayView4<'_, f64> {
     a.view().into_dimensionality::<Ix4>().expect("checked to be 4-D")
 }
 
-/// Unfolds every window of `x` into a row: (n·oh·ow, c·kh·kw). Zero padding gives zeros.
-/// Works on the raw slices and writes each entry once, in order (no zero-filling first).
-fn im2col(x: ArrayView4<f64>, win: &Window) -> Array2<f64> {
-    let (n, c, h, w) = x.dim();
-    let x = x.as_standard_layout();
-    let xs = x.as_slice().expect("a standard-layout array is one slice");
-    let k = c * win.kh * win.kw;
-    let mut out = Vec::with_capacity(n * win.oh * win.ow * k);
-    for b in 0..n {
-        for i in 0..win.oh {
-            for j in 0..win.ow {
-                for ch in 0..c {
-                    let plane = &xs[(b * c + ch) * h * w..][..h * w];
-                    for u in 0..win.kh {
-                        match win.source_row(i, u, h) {
-                            None => out.extend(std::iter::repeat_n(0.0, win.kw)), // a padding row
-                            Some(r) => {
-                                let line = &plane[r * w..][..w];
-                                out.extend((0..win.kw).map(|v| win.source_col(j, v, w).map_or(0.0, |c| line[c])));
-                            }
+/// Unfolds the windows of one image (c, h, w), given as its flattened values, into columns:
+/// appends to `out` a (c·kh·kw, oh·ow) matrix whose row (ch, u, v) holds, for every window
+/// (i, j), the input x[ch, s·i + u − p, s·j + v − p] (0 in the padding). Each window row is one
+/// run of the input (for stride 1: a slice copy), and every entry is written once.
+fn im2col(image: &[f64], (c, h, w): (usize, usize, usize), win: &Window, out: &mut Vec<f64>) {
+    let (s, p) = (win.stride.1, win.padding.1);
+    for ch in 0..c {
+        let plane = &image[ch * h * w..][..h * w];
+        for u in 0..win.kh {
+            for v in 0..win.kw {
+                let inside = win.inside_cols(v, w);
+                for i in 0..win.oh {
+                    let Some(r) = win.source_row(i, u, h) else {
+                        out.extend(std::iter::repeat_n(0.0, win.ow)); // a padding row
+                        continue;
+                    };
+                    out.extend(std::iter::repeat_n(0.0, inside.start));
+                    if !inside.is_empty() {
+                        let line = &plane[r * w + inside.start * s + v - p..];
+                        if s == 1 {
+                            out.extend_from_slice(&line[..inside.len()]);
+                        } else {
+                            out.extend(line.iter().step_by(s).take(inside.len()));
                         }
                     }
+                    out.extend(std::iter::repeat_n(0.0, win.ow - inside.end));
                 }
             }
         }
     }
-    Array2::from_shape_vec((n * win.oh * win.ow, k), out).expect("one row of c·kh·kw entries per window")
 }
 
-/// The adjoint of [`im2col`]: adds every row back onto the input positions it came from.
-fn col2im(cols: &Array2<f64>, shape: (usize, usize, usize, usize), win: &Window) -> Array4<f64> {
-    let (n, c, h, w) = shape;
-    let k = c * win.kh * win.kw;
-    let cols = cols.as_standard_layout();
-    let rows = cols.as_slice().expect("a standard-layout array is one slice");
-    let mut x = Array4::zeros(shape);
-    let xs = x.as_slice_mut().expect("a new array is one slice");
-    for b in 0..n {
-        for i in 0..win.oh {
-            for j in 0..win.ow {
-                let row = &rows[((b * win.oh + i) * win.ow + j) * k..][..k];
-                for ch in 0..c {
-                    let plane = &mut xs[(b * c + ch) * h * w..][..h * w];
-                    for u in 0..win.kh {
-                        let Some(r) = win.source_row(i, u, h) else { continue };
-                        let line = &mut plane[r * w..][..w];
-                        let source = &row[(ch * win.kh + u) * win.kw..][..win.kw];
-                        for (v, s) in source.iter().enumerate() {
-                            if let Some(c) = win.source_col(j, v, w) {
-                                line[c] += s;
-                            }
-                        }
+/// The adjoint of [`im2col`]: adds every entry of one image's columns (c·kh·kw, oh·ow) back onto
+/// the input position it came from (entries from the padding are dropped).
+fn col2im(cols: &[f64], image: &mut [f64], (c, h, w): (usize, usize, usize), win: &Window) {
+    let (s, p) = (win.stride.1, win.padding.1);
+    let windows = win.oh * win.ow;
+    for ch in 0..c {
+        let plane = &mut image[ch * h * w..][..h * w];
+        for u in 0..win.kh {
+            for v in 0..win.kw {
+                let inside = win.inside_cols(v, w);
+                if inside.is_empty() {
+                    continue;
+                }
+                let row = &cols[((ch * win.kh + u) * win.kw + v) * windows..][..windows];
+                for i in 0..win.oh {
+                    let Some(r) = win.source_row(i, u, h) else { continue };
+                    let from = &row[i * win.ow..][inside.clone()];
+                    let line = &mut plane[r * w + inside.start * s + v - p..];
+                    for (target, e) in line.iter_mut().step_by(s).zip(from) {
+                        *target += e;
                     }
                 }
             }
         }
     }
-    x
 }
 
 impl Tensor {
     /// 2-D convolution (cross-correlation) of `self` (n, c_in, h, w) with `weight`
     /// (c_out, c_in, kh, kw), with stride and zero padding per axis.
     ///
-    /// Computed as one matrix product: Y = im2col(x) · Wᵀ. Backward: ∂L/∂W = Gᵀ · im2col(x),
-    /// ∂L/∂x = col2im(G · W), where G is ∂L/∂y laid out as (n·oh·ow, c_out).
+    /// Computed per image as one matrix product: Y = W · im2col(x), with W laid out as
+    /// (c_out, c_in·kh·kw) and the columns as (c_in·kh·kw, oh·ow), so that Y is already the
+    /// image's (c_out, oh, ow) output. Backward, with G = ∂L/∂y of the image laid out as
+    /// (c_out, oh·ow): ∂L/∂W = Σ over images of G · im2col(x)ᵀ, ∂L/∂x = col2im(Wᵀ · G).
     ///
     /// # Shapes
     /// - self: (n, c_in, h, w); weight: (c_out, c_in, kh, kw)
@@ -148,26 +148,44 @@ impl Tensor {
         }
         let win = Window::new("conv2d", &xs, ws[2], ws[3], stride, padding)?;
         crate::tensor::blas::use_default_blas_threads();
-        let (n, c_out) = (xs[0], ws[0]);
-        let cols = im2col(as4(self.value()), &win);
-        let w2 = weight.value().to_shape((c_out, ws[1] * ws[2] * ws[3])).expect("contiguous weight").to_owned();
-        let y = cols.dot(&w2.t()); // (n·oh·ow, c_out)
-        let value = y
-            .into_shape_with_order((n, win.oh, win.ow, c_out))
-            .expect("sizes agree")
-            .permuted_axes([0, 3, 1, 2])
-            .as_standard_layout()
-            .into_owned()
-            .into_dyn();
+        let (n, image) = (xs[0], (xs[1], xs[2], xs[3]));
+        let (c_out, k, windows) = (ws[0], ws[1] * ws[2] * ws[3], win.oh * win.ow);
+        let x = self.value().as_standard_layout();
+        let x = x.as_slice().expect("a standard-layout array is one slice");
+        let mut cols = Vec::with_capacity(n * k * windows);
+        for b in 0..n {
+            im2col(&x[b * image.0 * image.1 * image.2..], image, &win, &mut cols);
+        }
+        let cols = Array3::from_shape_vec((n, k, windows), cols).expect("one (k, oh·ow) matrix per image");
+        let w2 = weight.value().to_shape((c_out, k)).expect("contiguous weight").into_owned();
+        let mut y = Array3::zeros((n, c_out, windows));
+        for b in 0..n {
+            general_mat_mul(1.0, &w2, &cols.index_axis(Axis(0), b), 0.0, &mut y.index_axis_mut(Axis(0), b));
+        }
+        let value = y.into_shape_with_order((n, c_out, win.oh, win.ow)).expect("sizes agree").into_dyn();
         let (x, wt) = (self.clone(), weight.clone());
-        let x_shape = (xs[0], xs[1], xs[2], xs[3]);
         Ok(Tensor::from_op(value, &[self, weight], "conv2d", move |g| {
-            let g2 = as4(g).permuted_axes([0, 2, 3, 1]).as_standard_layout().into_owned();
-            let g2 = g2.into_shape_with_order((n * win.oh * win.ow, c_out)).expect("sizes agree");
-            let dx = x.requires_grad().then(|| col2im(&g2.dot(&w2), x_shape, &win).into_dyn());
-            let dw = wt
-                .requires_grad()
-                .then(|| g2.t().dot(&cols).into_shape_with_order(wt.value().raw_dim()).expect("sizes agree"));
+            let g = g.as_standard_layout();
+            let g = g.to_shape((n, c_out, windows)).expect("the output's shape");
+            let dx = x.requires_grad().then(|| {
+                let size = image.0 * image.1 * image.2;
+                let mut dx = vec![0.0; n * size];
+                let mut dcols = Array2::zeros((k, windows));
+                for b in 0..n {
+                    general_mat_mul(1.0, &w2.t(), &g.index_axis(Axis(0), b), 0.0, &mut dcols);
+                    let dcols = dcols.as_slice().expect("a new array is one slice");
+                    col2im(dcols, &mut dx[b * size..][..size], image, &win);
+                }
+                ArrayD::from_shape_vec(IxDyn(&[n, image.0, image.1, image.2]), dx).expect("the input's size")
+            });
+            let dw = wt.requires_grad().then(|| {
+                let mut dw = Array2::zeros((c_out, k));
+                for b in 0..n {
+                    let (gb, cb) = (g.index_axis(Axis(0), b), cols.index_axis(Axis(0), b));
+                    general_mat_mul(1.0, &gb, &cb.t(), 1.0, &mut dw);
+                }
+                dw.into_shape_with_order(wt.value().raw_dim()).expect("sizes agree")
+            });
             vec![dx, dw]
         }))
     }
@@ -184,7 +202,7 @@ impl Tensor {
     }
 
     /// Max pooling over k×k windows with the given stride (no padding). The gradient goes to
-    /// the largest input of each window.
+    /// the largest input of each window (the first one, in reading order, on ties).
     ///
     /// # Shapes
     /// (n, c, h, w) → (n, c, ⌊(h − k)/s⌋ + 1, ⌊(w − k)/s⌋ + 1)
@@ -193,28 +211,40 @@ impl Tensor {
         let win = Window::new("max_pool2d", self.shape(), k, k, (stride, stride), (0, 0))?;
         let x = as4(self.value());
         let (n, c, h, w) = x.dim();
-        let mut out = Array4::zeros((n, c, win.oh, win.ow));
-        let mut argmax = Array4::<(usize, usize)>::from_elem((n, c, win.oh, win.ow), (0, 0));
-        for ((b, ch, i, j), o) in out.indexed_iter_mut() {
-            let mut best = (f64::NEG_INFINITY, (0, 0));
-            for u in 0..k {
-                for v in 0..k {
-                    let (r, cc) = win.source(i, j, u, v, h, w).expect("no padding");
-                    if x[[b, ch, r, cc]] > best.0 {
-                        best = (x[[b, ch, r, cc]], (r, cc));
+        let x = x.as_standard_layout();
+        let xs = x.as_slice().expect("a standard-layout array is one slice");
+        let mut out = Vec::with_capacity(n * c * win.oh * win.ow);
+        // for each output, the position of its maximum in the flattened input
+        let mut argmax = Vec::with_capacity(out.capacity());
+        for plane in 0..n * c {
+            let offset = plane * h * w;
+            for i in 0..win.oh {
+                for j in 0..win.ow {
+                    let first = offset + i * stride * w + j * stride;
+                    let mut best = (xs[first], first);
+                    for u in 0..k {
+                        let start = first + u * w;
+                        for (at, &value) in xs[start..start + k].iter().enumerate() {
+                            if value > best.0 {
+                                best = (value, start + at);
+                            }
+                        }
                     }
+                    out.push(best.0);
+                    argmax.push(best.1);
                 }
             }
-            *o = best.0;
-            argmax[[b, ch, i, j]] = best.1;
         }
+        let value = Array4::from_shape_vec((n, c, win.oh, win.ow), out).expect("one value per window").into_dyn();
+        let len = xs.len();
         let shape = x.raw_dim();
-        Ok(Tensor::from_op(out.into_dyn(), &[self], "max_pool2d", move |g| {
-            let mut dx = Array4::zeros(shape);
-            for ((b, ch, i, j), &(r, cc)) in argmax.indexed_iter() {
-                dx[[b, ch, r, cc]] += g[[b, ch, i, j]];
+        Ok(Tensor::from_op(value, &[self], "max_pool2d", move |g| {
+            let g = g.as_standard_layout();
+            let mut dx = vec![0.0; len];
+            for (&at, &gv) in argmax.iter().zip(g.iter()) {
+                dx[at] += gv;
             }
-            vec![Some(dx.into_dyn())]
+            vec![Some(Array4::from_shape_vec(shape, dx).expect("the input's size").into_dyn())]
         }))
     }
 
@@ -228,34 +258,28 @@ impl Tensor {
         let win = Window::new("avg_pool2d", self.shape(), k, k, (stride, stride), (0, 0))?;
         let x = as4(self.value());
         let (n, c, h, w) = x.dim();
+        let x = x.as_standard_layout();
+        let xs = x.as_slice().expect("a standard-layout array is one slice");
         let area = (k * k) as f64;
-        let mut out = Array4::zeros((n, c, win.oh, win.ow));
-        for ((b, ch, i, j), o) in out.indexed_iter_mut() {
-            let mut s = 0.0;
-            for u in 0..k {
-                for v in 0..k {
-                    let (r, cc) = win.source(i, j, u, v, h, w).expect("no padding");
-                    s += x[[b, ch, r, cc]];
-                }
-            }
-            *o = s / area;
-        }
+        // the flattened input position of the top-left entry of each window, in output order
+        let corners: Vec<usize> = (0..n * c)
+            .flat_map(|plane| {
+                (0..win.oh).flat_map(move |i| (0..win.ow).map(move |j| plane * h * w + i * stride * w + j * stride))
+            })
+            .collect();
+        let out: Vec<f64> = corners
+            .iter()
+            .map(|&first| (0..k).map(|u| xs[first + u * w..][..k].iter().sum::<f64>()).sum::<f64>() / area)
+            .collect();
+        let value = Array4::from_shape_vec((n, c, win.oh, win.ow), out).expect("one value per window").into_dyn();
         let shape = x.raw_dim();
-        Ok(Tensor::from_op(out.into_dyn(), &[self], "avg_pool2d", move |g| {
-            let mut dx = Array4::zeros(shape);
-            for b in 0..n {
-                for ch in 0..c {
-                    for i in 0..win.oh {
-                        for j in 0..win.ow {
-                            let share = g[[b, ch, i, j]] / area;
-                            for u in 0..k {
-                                for v in 0..k {
-                                    let (r, cc) = win.source(i, j, u, v, h, w).expect("no padding");
-                                    dx[[b, ch, r, cc]] += share;
-                                }
-                            }
-                        }
-                    }
+        Ok(Tensor::from_op(value, &[self], "avg_pool2d", move |g| {
+            let g = g.as_standard_layout();
+            let mut dx = Array4::zeros(shape.clone());
+            let dxs = dx.as_slice_mut().expect("a new array is one slice");
+            for (&first, &gv) in corners.iter().zip(g.iter()) {
+                for u in 0..k {
+                    dxs[first + u * w..][..k].iter_mut().for_each(|d| *d += gv / area);
                 }
             }
             vec![Some(dx.into_dyn())]
@@ -285,25 +309,30 @@ mod tests {
     fn conv_against_a_direct_loop() {
         let x = Array4::from_shape_fn((2, 3, 5, 4), |(a, b, c, d)| ((a * 7 + b * 5 + c * 3 + d) % 11) as f64 - 5.0);
         let w = Array4::from_shape_fn((4, 3, 3, 2), |(a, b, c, d)| ((a * 3 + b * 2 + c + d * 5) % 7) as f64 - 3.0);
-        let y = Tensor::new(x.clone()).conv2d(&Tensor::new(w.clone()), (2, 1), (1, 0)).unwrap();
-        let (oh, ow) = (conv_output_size(5, 3, 2, 1).unwrap(), conv_output_size(4, 2, 1, 0).unwrap());
-        assert_eq!(y.shape(), &[2, 4, oh, ow]);
-        for n in 0..2 {
-            for o in 0..4 {
-                for i in 0..oh {
-                    for j in 0..ow {
-                        let mut s = 0.0;
-                        for c in 0..3 {
-                            for u in 0..3 {
-                                for v in 0..2 {
-                                    let (r, cc) = ((2 * i + u) as isize - 1, (j + v) as isize);
-                                    if r >= 0 && r < 5 && cc < 4 {
-                                        s += w[[o, c, u, v]] * x[[n, c, r as usize, cc as usize]];
+        // strides and paddings that differ per axis, including a column stride above 1 with padding
+        for (stride, padding) in [((2, 1), (1, 0)), ((1, 3), (0, 2)), ((3, 2), (2, 1))] {
+            let y = Tensor::new(x.clone()).conv2d(&Tensor::new(w.clone()), stride, padding).unwrap();
+            let oh = conv_output_size(5, 3, stride.0, padding.0).unwrap();
+            let ow = conv_output_size(4, 2, stride.1, padding.1).unwrap();
+            assert_eq!(y.shape(), &[2, 4, oh, ow]);
+            for n in 0..2 {
+                for o in 0..4 {
+                    for i in 0..oh {
+                        for j in 0..ow {
+                            let mut s = 0.0;
+                            for c in 0..3 {
+                                for u in 0..3 {
+                                    for v in 0..2 {
+                                        let r = (stride.0 * i + u) as isize - padding.0 as isize;
+                                        let cc = (stride.1 * j + v) as isize - padding.1 as isize;
+                                        if (0..5).contains(&r) && (0..4).contains(&cc) {
+                                            s += w[[o, c, u, v]] * x[[n, c, r as usize, cc as usize]];
+                                        }
                                     }
                                 }
                             }
+                            assert_eq!(y.value()[[n, o, i, j]], s, "stride {stride:?}, padding {padding:?}");
                         }
-                        assert_eq!(y.value()[[n, o, i, j]], s);
                     }
                 }
             }

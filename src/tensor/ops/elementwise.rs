@@ -6,7 +6,7 @@
 use super::broadcast::{broadcast_shape, reduce_to_shape};
 use crate::error::Result;
 use crate::tensor::Tensor;
-use ndarray::{ArrayD, Zip};
+use ndarray::Zip;
 
 impl Tensor {
     /// `a + b` (broadcasting). ∂/∂a = 1, ∂/∂b = 1 — each summed over its broadcast axes.
@@ -77,16 +77,9 @@ impl Tensor {
         f: impl Fn(f64) -> f64,
         df: impl Fn(f64, f64) -> f64 + 'static,
     ) -> Tensor {
-        let out = self.value().mapv(f);
-        let (x, y) = (self.value().clone(), out.clone());
-        let keep = self.requires_grad();
-        Tensor::from_op(out, &[self], op, move |g| {
-            if !keep {
-                return vec![None];
-            }
-            let mut dx = ArrayD::zeros(g.raw_dim());
-            Zip::from(&mut dx).and(g).and(&x).and(&y).for_each(|d, &g, &x, &y| *d = g * df(x, y));
-            vec![Some(dx)]
+        let x = self.clone();
+        Tensor::from_op_with_output(self.value().mapv(f), &[self], op, move |g, y| {
+            vec![Some(Zip::from(g).and(x.value()).and(y).map_collect(|&g, &x, &y| g * df(x, y)))]
         })
     }
 

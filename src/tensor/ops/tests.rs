@@ -142,6 +142,7 @@ fn convolution_and_pooling() {
     let w = param("w", &[3, 2, 3, 2], 16, -1.0, 1.0);
     check(&[x.clone(), w.clone()], |t| t[0].conv2d(&t[1], (1, 1), (0, 0)).unwrap());
     check(&[x.clone(), w.clone()], |t| t[0].conv2d(&t[1], (2, 1), (1, 1)).unwrap());
+    check(&[x.clone(), w.clone()], |t| t[0].conv2d(&t[1], (1, 2), (2, 1)).unwrap());
     // distinct values, so that the maximum of each window is unique (max is not differentiable at ties)
     let distinct = Param::new(
         "d",

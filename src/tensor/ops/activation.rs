@@ -38,18 +38,17 @@ impl Tensor {
     }
 
     /// GELU(a) = a·Φ(a) in the tanh approximation ½a(1 + tanh(√(2/π)(a + 0.044715a³))).
-    /// ∂/∂a = ½(1 + t) + ½a(1 − t²)·√(2/π)(1 + 3·0.044715a²), t = tanh(…).
+    /// ∂/∂a = ½(1 + t) + ½a(1 − t²)·√(2/π)(1 + 3·0.044715a²), t = tanh(…): the forward pass
+    /// keeps t for it.
     pub fn gelu(&self) -> Tensor {
         const C: f64 = 0.797_884_560_802_865_4; // √(2/π)
-        let t = |x: f64| (C * (x + 0.044715 * x * x * x)).tanh();
-        self.map_elementwise(
-            "gelu",
-            move |x| 0.5 * x * (1.0 + t(x)),
-            move |x, _| {
-                let th = t(x);
-                0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * C * (1.0 + 3.0 * 0.044715 * x * x)
-            },
-        )
+        let t = self.value().mapv(|a| tanh_by_exp(C * (a + 0.044715 * a * a * a)));
+        let value = Zip::from(self.value()).and(&t).map_collect(|&a, &t| 0.5 * a * (1.0 + t));
+        let x = self.clone();
+        Tensor::from_op(value, &[self], "gelu", move |g| {
+            let slope = |a: f64, t: f64| 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * C * (1.0 + 3.0 * 0.044715 * a * a);
+            vec![Some(Zip::from(g).and(x.value()).and(&t).map_collect(|&g, &a, &t| g * slope(a, t)))]
+        })
     }
 
     /// softmax along `axis`: yᵢ = e^{aᵢ − max a} / Σⱼ e^{aⱼ − max a} (shifting by the max avoids
@@ -84,5 +83,25 @@ impl Tensor {
             let total = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
             vec![Some(Zip::from(g).and(out).and_broadcast(&total).map_collect(|&g, &ly, &t| g - ly.exp() * t))]
         }))
+    }
+}
+
+/// tanh(z) = 1 − 2/(e²ᶻ + 1): one `exp`, several times faster than the library's `tanh` (which
+/// keeps full relative accuracy near 0, where this has an absolute error of about 1e-16).
+/// Saturates to ±1 without overflow: e²ᶻ = ∞ gives 1, e²ᶻ = 0 gives −1.
+fn tanh_by_exp(z: f64) -> f64 {
+    1.0 - 2.0 / ((2.0 * z).exp() + 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tanh_by_exp_matches_the_library_and_saturates() {
+        let worst = (-4000..=4000).map(|k| k as f64 / 200.0).map(|z| (tanh_by_exp(z) - z.tanh()).abs()).fold(0.0, f64::max);
+        assert!(worst < 5e-16, "largest absolute difference {worst:e}");
+        assert_eq!((tanh_by_exp(400.0), tanh_by_exp(-400.0)), (1.0, -1.0));
+        assert_eq!((tanh_by_exp(f64::INFINITY), tanh_by_exp(f64::NEG_INFINITY)), (1.0, -1.0));
     }
 }

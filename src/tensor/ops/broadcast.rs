@@ -2,7 +2,7 @@
 //! broadcast gradient back to its input's shape.
 
 use crate::error::{Error, Result};
-use ndarray::{ArrayD, Axis, IxDyn};
+use ndarray::{ArrayD, IxDyn};
 
 /// The shape of `a ∘ b` under NumPy's broadcasting rule: align shapes on the right; each pair
 /// of sizes must be equal or contain a 1.
@@ -31,8 +31,9 @@ pub fn broadcast_shape(op: &str, a: &[usize], b: &[usize]) -> Result<Vec<usize>>
 /// Sums a gradient over the axes along which an input of shape `shape` was broadcast, so that it
 /// has the input's shape: leading axes the input did not have, and axes where it had size 1.
 ///
-/// Neighbouring axes that are both summed (or both kept) are merged first, so a channel bias's
-/// (n, c, h, w) → (1, c, 1, 1) is two sums over a (n, c, h·w) view.
+/// Neighbouring axes that are both summed (or both kept) are merged first (a channel bias's
+/// (n, c, h, w) → (1, c, 1, 1) sums over a (n, c, h·w) array), then one pass over the gradient
+/// adds each innermost run into the output.
 pub fn reduce_to_shape(grad: &ArrayD<f64>, shape: &[usize]) -> ArrayD<f64> {
     if grad.shape() == shape {
         return grad.clone();
@@ -49,19 +50,41 @@ pub fn reduce_to_shape(grad: &ArrayD<f64>, shape: &[usize]) -> ArrayD<f64> {
             _ => merged.push((size, summed)),
         }
     }
-    let g = grad.as_standard_layout();
-    let sizes: Vec<usize> = merged.iter().map(|&(size, _)| size).collect();
-    let g = g.to_shape(IxDyn(&sizes)).expect("a standard-layout array merges neighbouring axes");
-    let mut sum: Option<ArrayD<f64>> = None;
-    for (axis, _) in merged.iter().enumerate().rev().filter(|(_, &(_, summed))| summed) {
-        sum = Some(match sum {
-            None => g.sum_axis(Axis(axis)),
-            Some(partial) => partial.sum_axis(Axis(axis)),
-        });
+    let Some(&(inner, inner_summed)) = merged.last() else {
+        return grad.to_shape(IxDyn(shape)).expect("one element").into_owned(); // only size-1 axes
+    };
+    // position of each merged kept axis in the output (row-major over the kept axes)
+    let mut out_stride = vec![0; merged.len()];
+    let mut out_len = 1;
+    for (axis, &(size, summed)) in merged.iter().enumerate().rev() {
+        if !summed {
+            out_stride[axis] = out_len;
+            out_len *= size;
+        }
     }
-    sum.unwrap_or_else(|| g.to_owned())
-        .into_shape_with_order(IxDyn(shape))
-        .expect("the kept axes hold as many entries as the input")
+    let mut out = vec![0.0; out_len];
+    let g = grad.as_standard_layout();
+    let values = g.as_slice().expect("a standard-layout array is one slice");
+    // walk the gradient one innermost run at a time, keeping the output position `at` in step
+    let mut index = vec![0; merged.len() - 1];
+    let mut at = 0;
+    for run in values.chunks_exact(inner) {
+        if inner_summed {
+            out[at] += run.iter().sum::<f64>();
+        } else {
+            out[at..at + inner].iter_mut().zip(run).for_each(|(o, v)| *o += v);
+        }
+        for axis in (0..index.len()).rev() {
+            index[axis] += 1;
+            at += out_stride[axis];
+            if index[axis] < merged[axis].0 {
+                break;
+            }
+            at -= out_stride[axis] * merged[axis].0;
+            index[axis] = 0;
+        }
+    }
+    ArrayD::from_shape_vec(IxDyn(shape), out).expect("the kept axes hold as many entries as the input")
 }
 
 #[cfg(test)]
@@ -95,5 +118,19 @@ mod tests {
         // size-1 leading axes only: nothing to sum
         let g = ArrayD::from_shape_fn(IxDyn(&[1, 1, 3]), |i| i[2] as f64);
         assert_eq!(reduce_to_shape(&g, &[3]).as_slice().unwrap(), &[0.0, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn reduction_equals_adding_each_entry_where_it_was_broadcast_from() {
+        let g = ArrayD::from_shape_fn(IxDyn(&[2, 3, 4, 5]), |i| ((i[0] * 7 + i[1] * 5 + i[2] * 3 + i[3]) % 13) as f64);
+        for shape in [&[2, 1, 4, 1][..], &[1, 3, 1, 5], &[3, 1, 5], &[4, 5], &[1, 1], &[2, 3, 1, 1], &[1, 1, 1, 5]] {
+            let mut by_hand = ArrayD::zeros(IxDyn(shape));
+            for (index, &v) in g.indexed_iter() {
+                let lead = 4 - shape.len();
+                let target: Vec<usize> = (0..shape.len()).map(|a| if shape[a] == 1 { 0 } else { index[lead + a] }).collect();
+                by_hand[IxDyn(&target)] += v;
+            }
+            assert_eq!(reduce_to_shape(&g, shape), by_hand, "shape {shape:?}");
+        }
     }
 }

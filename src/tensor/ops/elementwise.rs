@@ -13,8 +13,9 @@ impl Tensor {
     pub fn try_add(&self, b: &Tensor) -> Result<Tensor> {
         broadcast_shape("add", self.shape(), b.shape())?;
         let (sa, sb) = (self.shape().to_vec(), b.shape().to_vec());
+        let wanted = (self.requires_grad(), b.requires_grad());
         Ok(Tensor::from_op(self.value() + b.value(), &[self, b], "add", move |g| {
-            vec![Some(reduce_to_shape(g, &sa)), Some(reduce_to_shape(g, &sb))]
+            vec![wanted.0.then(|| reduce_to_shape(g, &sa)), wanted.1.then(|| reduce_to_shape(g, &sb))]
         }))
     }
 
@@ -22,8 +23,9 @@ impl Tensor {
     pub fn try_sub(&self, b: &Tensor) -> Result<Tensor> {
         broadcast_shape("sub", self.shape(), b.shape())?;
         let (sa, sb) = (self.shape().to_vec(), b.shape().to_vec());
+        let wanted = (self.requires_grad(), b.requires_grad());
         Ok(Tensor::from_op(self.value() - b.value(), &[self, b], "sub", move |g| {
-            vec![Some(reduce_to_shape(g, &sa)), Some(-reduce_to_shape(g, &sb))]
+            vec![wanted.0.then(|| reduce_to_shape(g, &sa)), wanted.1.then(|| -reduce_to_shape(g, &sb))]
         }))
     }
 
@@ -202,9 +204,13 @@ impl std::ops::Neg for Tensor {
     }
 }
 
-/// xᵖ, by `powi` when p is a small whole number.
+/// xᵖ: x itself for p = 1, x·x for p = 2, `powi` for other small whole p, else `powf`.
 fn power(x: f64, p: f64) -> f64 {
-    if p.fract() == 0.0 && p.abs() <= 64.0 {
+    if p == 1.0 {
+        x
+    } else if p == 2.0 {
+        x * x
+    } else if p.fract() == 0.0 && p.abs() <= 64.0 {
         x.powi(p as i32)
     } else {
         x.powf(p)

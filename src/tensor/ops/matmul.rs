@@ -12,6 +12,11 @@ fn as3(a: &ArrayD<f64>) -> ndarray::ArrayView3<'_, f64> {
     a.view().into_dimensionality::<Ix3>().expect("checked to be 3-D")
 }
 
+/// A (b, m, cols) array seen as (b·m, cols) rows: a view when it is in standard layout.
+fn as_rows(a: &ArrayD<f64>, rows: usize, cols: usize) -> ndarray::CowArray<'_, f64, Ix2> {
+    a.to_shape((rows, cols)).expect("b·m·cols entries")
+}
+
 /// Batched product of (b, m, k) and (b, k, n) → (b, m, n); `tb` transposes each right matrix,
 /// `ta` each left one.
 fn bmm(a: ndarray::ArrayView3<f64>, b: ndarray::ArrayView3<f64>, ta: bool, tb: bool) -> Array3<f64> {
@@ -69,16 +74,14 @@ impl Tensor {
             }
             (3, 2) if sa[2] == sb[0] => {
                 // Fold the batch into the rows: (b·m, k) · (k, n).
-                let (batch, m, k) = (sa[0], sa[1], sa[2]);
-                let a2 = self.value().to_shape((batch * m, k)).expect("contiguous reshape").to_owned();
-                let value = a2
+                let (batch, m, k, n) = (sa[0], sa[1], sa[2], sb[1]);
+                let value = as_rows(self.value(), batch * m, k)
                     .dot(&as2(other.value()))
-                    .into_shape_with_order((batch, m, sb[1]))
+                    .into_shape_with_order((batch, m, n))
                     .expect("sizes agree")
                     .into_dyn();
                 Ok(Tensor::from_op(value, &[self, other], "matmul", move |g| {
-                    let n = g.shape()[2];
-                    let g2 = g.to_shape((batch * m, n)).expect("contiguous reshape").to_owned();
+                    let g2 = as_rows(g, batch * m, n);
                     vec![
                         a.requires_grad().then(|| {
                             g2.dot(&as2(b.value()).t())
@@ -86,7 +89,7 @@ impl Tensor {
                                 .expect("sizes agree")
                                 .into_dyn()
                         }),
-                        b.requires_grad().then(|| a2.t().dot(&g2).into_dyn()),
+                        b.requires_grad().then(|| as_rows(a.value(), batch * m, k).t().dot(&g2).into_dyn()),
                     ]
                 }))
             }

@@ -87,6 +87,40 @@ pub fn reduce_to_shape(grad: &ArrayD<f64>, shape: &[usize]) -> ArrayD<f64> {
     ArrayD::from_shape_vec(IxDyn(shape), out).expect("the kept axes hold as many entries as the input")
 }
 
+/// f(a, b) element by element under broadcasting (the shapes must broadcast: check with
+/// [`broadcast_shape`] first). Two common cases run on the raw slices: equal shapes, and one
+/// operand repeated along leading axes (a bias row added to every row, a mask added to every
+/// attention matrix); any other broadcast goes through ndarray.
+pub fn broadcast_map(a: &ArrayD<f64>, b: &ArrayD<f64>, f: impl Fn(f64, f64) -> f64) -> ArrayD<f64> {
+    let (sa, sb) = (a.as_slice(), b.as_slice());
+    if let (Some(sa), Some(sb)) = (sa, sb) {
+        if a.shape() == b.shape() {
+            let values = sa.iter().zip(sb).map(|(&x, &y)| f(x, y)).collect();
+            return ArrayD::from_shape_vec(a.raw_dim(), values).expect("same shape");
+        }
+        if repeats_along_leading_axes(a.shape(), b.shape()) {
+            let values = sa.chunks_exact(sb.len()).flat_map(|row| row.iter().zip(sb).map(|(&x, &y)| f(x, y))).collect();
+            return ArrayD::from_shape_vec(a.raw_dim(), values).expect("a's shape");
+        }
+        if repeats_along_leading_axes(b.shape(), a.shape()) {
+            let values = sb.chunks_exact(sa.len()).flat_map(|row| sa.iter().zip(row).map(|(&x, &y)| f(x, y))).collect();
+            return ArrayD::from_shape_vec(b.raw_dim(), values).expect("b's shape");
+        }
+    }
+    let shape = broadcast_shape("broadcast_map", a.shape(), b.shape()).expect("shapes checked by the caller");
+    let (a, b) = (a.broadcast(IxDyn(&shape)), b.broadcast(IxDyn(&shape)));
+    let (a, b) = (a.expect("broadcasts"), b.expect("broadcasts"));
+    ndarray::Zip::from(&a).and(&b).map_collect(|&x, &y| f(x, y))
+}
+
+/// Whether `small` (ignoring leading 1s) is the trailing part of `big` and non-empty: `big` is
+/// then whole copies of `small`, one after another.
+fn repeats_along_leading_axes(big: &[usize], small: &[usize]) -> bool {
+    let first = small.iter().position(|&d| d != 1).unwrap_or(small.len());
+    let small = &small[first..];
+    !small.is_empty() && small.len() <= big.len() && big.ends_with(small) && small.iter().all(|&d| d > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +165,17 @@ mod tests {
                 by_hand[IxDyn(&target)] += v;
             }
             assert_eq!(reduce_to_shape(&g, shape), by_hand, "shape {shape:?}");
+        }
+    }
+
+    #[test]
+    fn broadcast_map_agrees_with_ndarray_in_every_case() {
+        let a = ArrayD::from_shape_fn(IxDyn(&[2, 3, 4]), |i| (i[0] * 12 + i[1] * 4 + i[2]) as f64);
+        for shape in [&[2, 3, 4][..], &[4], &[3, 4], &[1, 3, 4], &[3, 1], &[2, 1, 4], &[1], &[]] {
+            let b = ArrayD::from_shape_fn(IxDyn(shape), |i| 0.5 + (0..shape.len()).map(|k| i[k]).sum::<usize>() as f64);
+            let expected = &a - &b;
+            assert_eq!(broadcast_map(&a, &b, |x, y| x - y), expected, "a − b, b of shape {shape:?}");
+            assert_eq!(broadcast_map(&b, &a, |x, y| y - x), expected, "b, a of shape {shape:?}");
         }
     }
 }

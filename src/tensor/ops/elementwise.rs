@@ -3,7 +3,7 @@
 //! The `try_*` methods return an error for shapes that do not broadcast; the operators
 //! (`&a + &b`, `&a * 2.0`, `-&a`, …) call them and panic with the same message.
 
-use super::broadcast::{broadcast_shape, reduce_to_shape};
+use super::broadcast::{broadcast_map, broadcast_shape, reduce_to_shape};
 use crate::error::Result;
 use crate::tensor::Tensor;
 use ndarray::Zip;
@@ -14,7 +14,7 @@ impl Tensor {
         broadcast_shape("add", self.shape(), b.shape())?;
         let (sa, sb) = (self.shape().to_vec(), b.shape().to_vec());
         let wanted = (self.requires_grad(), b.requires_grad());
-        Ok(Tensor::from_op(self.value() + b.value(), &[self, b], "add", move |g| {
+        Ok(Tensor::from_op(broadcast_map(self.value(), b.value(), |x, y| x + y), &[self, b], "add", move |g| {
             vec![wanted.0.then(|| reduce_to_shape(g, &sa)), wanted.1.then(|| reduce_to_shape(g, &sb))]
         }))
     }
@@ -24,7 +24,7 @@ impl Tensor {
         broadcast_shape("sub", self.shape(), b.shape())?;
         let (sa, sb) = (self.shape().to_vec(), b.shape().to_vec());
         let wanted = (self.requires_grad(), b.requires_grad());
-        Ok(Tensor::from_op(self.value() - b.value(), &[self, b], "sub", move |g| {
+        Ok(Tensor::from_op(broadcast_map(self.value(), b.value(), |x, y| x - y), &[self, b], "sub", move |g| {
             vec![wanted.0.then(|| reduce_to_shape(g, &sa)), wanted.1.then(|| -reduce_to_shape(g, &sb))]
         }))
     }
@@ -33,10 +33,11 @@ impl Tensor {
     pub fn try_mul(&self, b: &Tensor) -> Result<Tensor> {
         broadcast_shape("mul", self.shape(), b.shape())?;
         let (a, b2) = (self.clone(), b.clone());
-        Ok(Tensor::from_op(self.value() * b.value(), &[self, b], "mul", move |g| {
+        let value = broadcast_map(self.value(), b.value(), |x, y| x * y);
+        Ok(Tensor::from_op(value, &[self, b], "mul", move |g| {
             vec![
-                a.requires_grad().then(|| reduce_to_shape(&(g * b2.value()), a.shape())),
-                b2.requires_grad().then(|| reduce_to_shape(&(g * a.value()), b2.shape())),
+                a.requires_grad().then(|| reduce_to_shape(&broadcast_map(g, b2.value(), |g, b| g * b), a.shape())),
+                b2.requires_grad().then(|| reduce_to_shape(&broadcast_map(g, a.value(), |g, a| g * a), b2.shape())),
             ]
         }))
     }
@@ -45,12 +46,14 @@ impl Tensor {
     pub fn try_div(&self, b: &Tensor) -> Result<Tensor> {
         broadcast_shape("div", self.shape(), b.shape())?;
         let (a, b2) = (self.clone(), b.clone());
-        Ok(Tensor::from_op(self.value() / b.value(), &[self, b], "div", move |g| {
+        let value = broadcast_map(self.value(), b.value(), |x, y| x / y);
+        Ok(Tensor::from_op(value, &[self, b], "div", move |g| {
             vec![
-                a.requires_grad().then(|| reduce_to_shape(&(g / b2.value()), a.shape())),
+                a.requires_grad().then(|| reduce_to_shape(&broadcast_map(g, b2.value(), |g, b| g / b), a.shape())),
                 b2.requires_grad().then(|| {
-                    let db = -(g * a.value()) / b2.value().mapv(|v| v * v);
-                    reduce_to_shape(&db, b2.shape())
+                    // −g·a/b², with a and g of the output's shape
+                    let ga = broadcast_map(g, a.value(), |g, a| g * a);
+                    reduce_to_shape(&broadcast_map(&ga, b2.value(), |ga, b| -ga / (b * b)), b2.shape())
                 }),
             ]
         }))

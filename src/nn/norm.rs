@@ -144,11 +144,7 @@ impl Module for LayerNorm {
                 got: format!("{:?}", x.shape()),
             });
         }
-        let last = x.ndim() - 1;
-        let centred = x.try_sub(&x.mean_axis(last, true)?)?;
-        let var = centred.powf(2.0).mean_axis(last, true)?;
-        let x_hat = centred.try_div(&var.add_scalar(self.eps).sqrt())?;
-        x_hat.try_mul(&self.gamma.tensor())?.try_add(&self.beta.tensor())
+        x.standardize(self.eps)?.try_mul(&self.gamma.tensor())?.try_add(&self.beta.tensor())
     }
 
     fn parameters(&self) -> Vec<Param> {

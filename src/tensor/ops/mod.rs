@@ -7,6 +7,7 @@ mod conv;
 mod conv_nd;
 mod elementwise;
 mod matmul;
+mod normalize;
 mod reduce;
 mod shape;
 

@@ -78,6 +78,22 @@ fn reductions() {
 }
 
 #[test]
+fn standardization_against_its_composition_and_finite_differences() {
+    let x = param("x", &[3, 2, 5], 21, -2.0, 2.0);
+    check(&[x.clone()], |t| t[0].standardize(1e-5).unwrap());
+    check(&[x.clone()], |t| t[0].standardize(0.5).unwrap()); // a large ε: the ε-terms count
+    // the same values as the primitive operations it replaces
+    let t = x.tensor();
+    let centred = &t - &t.mean_axis(2, true).unwrap();
+    let composed = &centred / &(centred.powf(2.0).mean_axis(2, true).unwrap() + 0.5).sqrt();
+    let fused = t.standardize(0.5).unwrap();
+    let gap = (fused.value() - composed.value()).mapv(f64::abs).fold(0.0, |m: f64, &v| m.max(v));
+    assert!(gap < 1e-14, "fused and composed standardisation differ by {gap:e}");
+    let e = Tensor::zeros(&[2, 0]).standardize(1e-5).unwrap_err().to_string();
+    assert!(e.contains("standardize") && e.contains("[2, 0]"), "{e}");
+}
+
+#[test]
 fn matrix_products() {
     let a = param("a", &[3, 4], 8, -1.0, 1.0);
     let b = param("b", &[4, 2], 9, -1.0, 1.0);

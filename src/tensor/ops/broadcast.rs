@@ -88,23 +88,21 @@ pub fn reduce_to_shape(grad: &ArrayD<f64>, shape: &[usize]) -> ArrayD<f64> {
 }
 
 /// f(a, b) element by element under broadcasting (the shapes must broadcast: check with
-/// [`broadcast_shape`] first). Two common cases run on the raw slices: equal shapes, and one
-/// operand repeated along leading axes (a bias row added to every row, a mask added to every
-/// attention matrix); any other broadcast goes through ndarray.
+/// [`broadcast_shape`] first). Equal shapes, and one operand repeated around a block of the
+/// other's axes (a bias row added to every row, a channel bias to every pixel, a mask to every
+/// attention matrix, a scalar to everything) run on the raw slices; any other broadcast goes
+/// through ndarray.
 pub fn broadcast_map(a: &ArrayD<f64>, b: &ArrayD<f64>, f: impl Fn(f64, f64) -> f64) -> ArrayD<f64> {
-    let (sa, sb) = (a.as_slice(), b.as_slice());
-    if let (Some(sa), Some(sb)) = (sa, sb) {
+    if let (Some(sa), Some(sb)) = (a.as_slice(), b.as_slice()) {
         if a.shape() == b.shape() {
             let values = sa.iter().zip(sb).map(|(&x, &y)| f(x, y)).collect();
             return ArrayD::from_shape_vec(a.raw_dim(), values).expect("same shape");
         }
-        if repeats_along_leading_axes(a.shape(), b.shape()) {
-            let values = sa.chunks_exact(sb.len()).flat_map(|row| row.iter().zip(sb).map(|(&x, &y)| f(x, y))).collect();
-            return ArrayD::from_shape_vec(a.raw_dim(), values).expect("a's shape");
+        if let Some(block) = Block::of(a.shape(), b.shape()) {
+            return ArrayD::from_shape_vec(a.raw_dim(), block.map(sa, sb, &f)).expect("a's shape");
         }
-        if repeats_along_leading_axes(b.shape(), a.shape()) {
-            let values = sb.chunks_exact(sa.len()).flat_map(|row| sa.iter().zip(row).map(|(&x, &y)| f(x, y))).collect();
-            return ArrayD::from_shape_vec(b.raw_dim(), values).expect("b's shape");
+        if let Some(block) = Block::of(b.shape(), a.shape()) {
+            return ArrayD::from_shape_vec(b.raw_dim(), block.map(sb, sa, |y, x| f(x, y))).expect("b's shape");
         }
     }
     let shape = broadcast_shape("broadcast_map", a.shape(), b.shape()).expect("shapes checked by the caller");
@@ -113,12 +111,44 @@ pub fn broadcast_map(a: &ArrayD<f64>, b: &ArrayD<f64>, f: impl Fn(f64, f64) -> f
     ndarray::Zip::from(&a).and(&b).map_collect(|&x, &y| f(x, y))
 }
 
-/// Whether `small` (ignoring leading 1s) is the trailing part of `big` and non-empty: `big` is
-/// then whole copies of `small`, one after another.
-fn repeats_along_leading_axes(big: &[usize], small: &[usize]) -> bool {
-    let first = small.iter().position(|&d| d != 1).unwrap_or(small.len());
-    let small = &small[first..];
-    !small.is_empty() && small.len() <= big.len() && big.ends_with(small) && small.iter().all(|&d| d > 0)
+/// A big array seen as (outer, middle, inner) where a small one, broadcast to it, varies only
+/// along the middle: small = (1, …, 1, m₁, …, m_k, 1, …, 1) against big = (o…, m₁, …, m_k, i…).
+struct Block {
+    outer: usize,
+    middle: usize,
+    inner: usize,
+}
+
+impl Block {
+    fn of(big: &[usize], small: &[usize]) -> Option<Block> {
+        if small.len() > big.len() || big.contains(&0) {
+            return None;
+        }
+        let padded: Vec<usize> = std::iter::repeat_n(1, big.len() - small.len()).chain(small.iter().copied()).collect();
+        let first = padded.iter().position(|&d| d != 1).unwrap_or(big.len());
+        let end = padded.iter().rposition(|&d| d != 1).map_or(first, |last| last + 1);
+        (padded[first..end] == big[first..end]).then(|| Block {
+            outer: big[..first].iter().product(),
+            middle: big[first..end].iter().product(),
+            inner: big[end..].iter().product(),
+        })
+    }
+
+    /// f(big, small) for every entry of big, in order.
+    fn map(&self, big: &[f64], small: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
+        let mut out = Vec::with_capacity(big.len());
+        for part in big.chunks_exact(self.middle * self.inner) {
+            if self.inner == 1 {
+                out.extend(part.iter().zip(small).map(|(&x, &y)| f(x, y)));
+            } else {
+                for (run, &y) in part.chunks_exact(self.inner).zip(small) {
+                    out.extend(run.iter().map(|&x| f(x, y)));
+                }
+            }
+        }
+        debug_assert_eq!(out.len(), self.outer * self.middle * self.inner);
+        out
+    }
 }
 
 #[cfg(test)]
@@ -171,7 +201,7 @@ mod tests {
     #[test]
     fn broadcast_map_agrees_with_ndarray_in_every_case() {
         let a = ArrayD::from_shape_fn(IxDyn(&[2, 3, 4]), |i| (i[0] * 12 + i[1] * 4 + i[2]) as f64);
-        for shape in [&[2, 3, 4][..], &[4], &[3, 4], &[1, 3, 4], &[3, 1], &[2, 1, 4], &[1], &[]] {
+        for shape in [&[2, 3, 4][..], &[4], &[3, 4], &[1, 3, 4], &[3, 1], &[2, 1, 4], &[1], &[], &[2, 1, 1], &[1, 1, 4]] {
             let b = ArrayD::from_shape_fn(IxDyn(shape), |i| 0.5 + (0..shape.len()).map(|k| i[k]).sum::<usize>() as f64);
             let expected = &a - &b;
             assert_eq!(broadcast_map(&a, &b, |x, y| x - y), expected, "a − b, b of shape {shape:?}");

@@ -5,7 +5,11 @@
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, Array3, Array4, ArrayD, ArrayView4, Axis, Ix4, IxDyn};
+use ndarray::{Array2, Array4, ArrayD, ArrayView2, ArrayView4, ArrayViewMut2, Ix4, IxDyn};
+use rayon::prelude::*;
+
+/// Images per partial sum of a convolution's weight gradient (the partial sums run in parallel).
+const IMAGES_PER_PARTIAL_SUM: usize = 8;
 
 /// Output size of a convolution or pooling along one axis: ⌊(i + 2p − k)/s⌋ + 1.
 pub fn conv_output_size(input: usize, kernel: usize, stride: usize, padding: usize) -> Option<usize> {
@@ -139,10 +143,11 @@ impl Tensor {
     /// - returns (n, c_out, ⌊(h + 2p − kh)/s⌋ + 1, ⌊(w + 2p − kw)/s⌋ + 1)
     pub fn conv2d(&self, weight: &Tensor, stride: (usize, usize), padding: (usize, usize)) -> Result<Tensor> {
         let (xs, ws) = (self.shape().to_vec(), weight.shape().to_vec());
-        if xs.len() != 4 || ws.len() != 4 || xs[1] != ws[1] {
+        let empty = xs.iter().skip(1).chain(&ws).any(|&d| d == 0);
+        if xs.len() != 4 || ws.len() != 4 || xs[1] != ws[1] || empty {
             return Err(Error::Shape {
                 op: "conv2d".into(),
-                expected: "input (n, c_in, h, w) and weight (c_out, c_in, kh, kw) with the same c_in".into(),
+                expected: "input (n, c_in, h, w) and weight (c_out, c_in, kh, kw) with the same c_in, all sizes but n at least 1".into(),
                 got: format!("input {xs:?}, weight {ws:?}"),
             });
         }
@@ -150,40 +155,55 @@ impl Tensor {
         crate::tensor::blas::use_default_blas_threads();
         let (n, image) = (xs[0], (xs[1], xs[2], xs[3]));
         let (c_out, k, windows) = (ws[0], ws[1] * ws[2] * ws[3], win.oh * win.ow);
+        let size = image.0 * image.1 * image.2;
         let x = self.value().as_standard_layout();
         let x = x.as_slice().expect("a standard-layout array is one slice");
-        let mut cols = Vec::with_capacity(n * k * windows);
-        for b in 0..n {
-            im2col(&x[b * image.0 * image.1 * image.2..], image, &win, &mut cols);
-        }
-        let cols = Array3::from_shape_vec((n, k, windows), cols).expect("one (k, oh·ow) matrix per image");
         let w2 = weight.value().to_shape((c_out, k)).expect("contiguous weight").into_owned();
-        let mut y = Array3::zeros((n, c_out, windows));
-        for b in 0..n {
-            general_mat_mul(1.0, &w2, &cols.index_axis(Axis(0), b), 0.0, &mut y.index_axis_mut(Axis(0), b));
-        }
-        let value = y.into_shape_with_order((n, c_out, win.oh, win.ow)).expect("sizes agree").into_dyn();
+        // the images are independent: each is unfolded and multiplied on its own (in parallel)
+        let mut y = vec![0.0; n * c_out * windows];
+        let cols: Vec<Array2<f64>> = y
+            .par_chunks_mut(c_out * windows)
+            .zip(x.par_chunks(size))
+            .map(|(y, x)| {
+                let mut cols = Vec::with_capacity(k * windows);
+                im2col(x, image, &win, &mut cols);
+                let cols = Array2::from_shape_vec((k, windows), cols).expect("a (k, oh·ow) matrix");
+                let mut y = ArrayViewMut2::from_shape((c_out, windows), y).expect("a (c_out, oh·ow) matrix");
+                general_mat_mul(1.0, &w2, &cols, 0.0, &mut y);
+                cols
+            })
+            .collect();
+        let value = ArrayD::from_shape_vec(IxDyn(&[n, c_out, win.oh, win.ow]), y).expect("sizes agree");
         let (x, wt) = (self.clone(), weight.clone());
         Ok(Tensor::from_op(value, &[self, weight], "conv2d", move |g| {
             let g = g.as_standard_layout();
-            let g = g.to_shape((n, c_out, windows)).expect("the output's shape");
+            let g = g.as_slice().expect("a standard-layout array is one slice");
+            let g_of = |b: usize| {
+                ArrayView2::from_shape((c_out, windows), &g[b * c_out * windows..][..c_out * windows])
+                    .expect("a (c_out, oh·ow) matrix")
+            };
             let dx = x.requires_grad().then(|| {
-                let size = image.0 * image.1 * image.2;
                 let mut dx = vec![0.0; n * size];
-                let mut dcols = Array2::zeros((k, windows));
-                for b in 0..n {
-                    general_mat_mul(1.0, &w2.t(), &g.index_axis(Axis(0), b), 0.0, &mut dcols);
-                    let dcols = dcols.as_slice().expect("a new array is one slice");
-                    col2im(dcols, &mut dx[b * size..][..size], image, &win);
-                }
+                dx.par_chunks_mut(size).enumerate().for_each(|(b, dx)| {
+                    col2im(w2.t().dot(&g_of(b)).as_slice().expect("a new array is one slice"), dx, image, &win);
+                });
                 ArrayD::from_shape_vec(IxDyn(&[n, image.0, image.1, image.2]), dx).expect("the input's size")
             });
             let dw = wt.requires_grad().then(|| {
-                let mut dw = Array2::zeros((c_out, k));
-                for b in 0..n {
-                    let (gb, cb) = (g.index_axis(Axis(0), b), cols.index_axis(Axis(0), b));
-                    general_mat_mul(1.0, &gb, &cb.t(), 1.0, &mut dw);
-                }
+                // Σ over images of G·colsᵀ, in fixed groups of images added in order: the same
+                // sum, to the last bit, whatever the number of threads
+                let images: Vec<usize> = (0..n).collect();
+                let partial_sums: Vec<Array2<f64>> = images
+                    .par_chunks(IMAGES_PER_PARTIAL_SUM)
+                    .map(|group| {
+                        let mut dw = Array2::zeros((c_out, k));
+                        for &b in group {
+                            general_mat_mul(1.0, &g_of(b), &cols[b].t(), 1.0, &mut dw);
+                        }
+                        dw
+                    })
+                    .collect();
+                let dw = partial_sums.into_iter().fold(Array2::zeros((c_out, k)), |sum, part| sum + part);
                 dw.into_shape_with_order(wt.value().raw_dim()).expect("sizes agree")
             });
             vec![dx, dw]
@@ -303,6 +323,15 @@ mod tests {
         let w = Tensor::zeros(&[2, 1, 3, 3]);
         assert_eq!(x.conv2d(&w, (1, 1), (2, 2)).unwrap().shape(), &[1, 2, 7, 7]);
         assert_eq!(x.conv2d(&w, (2, 2), (1, 1)).unwrap().shape(), &[1, 2, 3, 3]);
+        // an empty batch gives an empty output and zero weight gradients
+        let w = Tensor::param(ndarray::Array4::<f64>::ones((2, 1, 3, 3)));
+        let y = Tensor::zeros(&[0, 1, 5, 5]).conv2d(&w, (1, 1), (0, 0)).unwrap();
+        assert_eq!(y.shape(), &[0, 2, 3, 3]);
+        y.sum().backward().unwrap();
+        assert_eq!(w.grad().unwrap(), ndarray::Array4::<f64>::zeros((2, 1, 3, 3)).into_dyn());
+        // empty images or filters are named
+        let e = Tensor::zeros(&[1, 0, 5, 5]).conv2d(&Tensor::zeros(&[2, 0, 3, 3]), (1, 1), (0, 0)).unwrap_err();
+        assert!(e.to_string().contains("[1, 0, 5, 5]"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Activation functions and the (log-)softmax.
 
 use crate::error::Result;
+use super::map::{map1, map2, map3};
 use crate::tensor::Tensor;
 use ndarray::{Axis, Zip};
 
@@ -42,12 +43,12 @@ impl Tensor {
     /// keeps t for it.
     pub fn gelu(&self) -> Tensor {
         const C: f64 = 0.797_884_560_802_865_4; // √(2/π)
-        let t = self.value().mapv(|a| tanh_by_exp(C * (a + 0.044715 * a * a * a)));
-        let value = Zip::from(self.value()).and(&t).map_collect(|&a, &t| 0.5 * a * (1.0 + t));
+        let t = map1(self.value(), |a| tanh_by_exp(C * (a + 0.044715 * a * a * a)));
+        let value = map2(self.value(), &t, |a, t| 0.5 * a * (1.0 + t));
         let x = self.clone();
         Tensor::from_op(value, &[self], "gelu", move |g| {
             let slope = |a: f64, t: f64| 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * C * (1.0 + 3.0 * 0.044715 * a * a);
-            vec![Some(Zip::from(g).and(x.value()).and(&t).map_collect(|&g, &a, &t| g * slope(a, t)))]
+            vec![Some(map3(g, x.value(), &t, |g, a, t| g * slope(a, t)))]
         })
     }
 

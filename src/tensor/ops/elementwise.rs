@@ -4,9 +4,9 @@
 //! (`&a + &b`, `&a * 2.0`, `-&a`, …) call them and panic with the same message.
 
 use super::broadcast::{broadcast_map, broadcast_shape, reduce_to_shape};
+use super::map::{map1, map3};
 use crate::error::Result;
 use crate::tensor::Tensor;
-use ndarray::Zip;
 
 impl Tensor {
     /// `a + b` (broadcasting). ∂/∂a = 1, ∂/∂b = 1 — each summed over its broadcast axes.
@@ -79,12 +79,12 @@ impl Tensor {
     pub(crate) fn map_elementwise(
         &self,
         op: &'static str,
-        f: impl Fn(f64) -> f64,
-        df: impl Fn(f64, f64) -> f64 + 'static,
+        f: impl Fn(f64) -> f64 + Sync,
+        df: impl Fn(f64, f64) -> f64 + Send + Sync + 'static,
     ) -> Tensor {
         let x = self.clone();
-        Tensor::from_op_with_output(self.value().mapv(f), &[self], op, move |g, y| {
-            vec![Some(Zip::from(g).and(x.value()).and(y).map_collect(|&g, &x, &y| g * df(x, y)))]
+        Tensor::from_op_with_output(map1(self.value(), f), &[self], op, move |g, y| {
+            vec![Some(map3(g, x.value(), y, |g, x, y| g * df(x, y)))]
         })
     }
 

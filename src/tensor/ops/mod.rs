@@ -6,6 +6,7 @@ mod broadcast;
 mod conv;
 mod conv_nd;
 mod elementwise;
+mod map;
 mod matmul;
 mod normalize;
 mod reduce;

@@ -5,6 +5,48 @@ use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 use ndarray::{ArrayD, Axis, IxDyn, Slice};
 
+/// A copy of `a` with its axes reordered (output axis i is input axis `axes[i]`), in standard
+/// layout. Walks the output in order; each run along its last axis is a slice copy when that
+/// axis was the input's last one too, a strided gather otherwise.
+fn permuted(a: &ArrayD<f64>, axes: &[usize]) -> ArrayD<f64> {
+    let out_shape: Vec<usize> = axes.iter().map(|&k| a.shape()[k]).collect();
+    let a = a.as_standard_layout();
+    let (Some(values), Some(&run)) = (a.as_slice(), out_shape.last()) else {
+        return a.into_owned(); // 0-dimensional: nothing to reorder
+    };
+    if values.is_empty() {
+        return ArrayD::zeros(IxDyn(&out_shape));
+    }
+    // the input's row-major strides, in the output's axis order
+    let mut strides = vec![0; axes.len()];
+    let mut stride = 1;
+    for k in (0..axes.len()).rev() {
+        strides[axes.iter().position(|&axis| axis == k).expect("a permutation")] = stride;
+        stride *= a.shape()[k];
+    }
+    let last = axes.len() - 1;
+    let mut out = Vec::with_capacity(values.len());
+    let mut index = vec![0; last];
+    let mut start = 0;
+    for _ in 0..values.len() / run {
+        if strides[last] == 1 {
+            out.extend_from_slice(&values[start..start + run]);
+        } else {
+            out.extend((0..run).map(|j| values[start + j * strides[last]]));
+        }
+        for k in (0..last).rev() {
+            index[k] += 1;
+            start += strides[k];
+            if index[k] < out_shape[k] {
+                break;
+            }
+            start -= strides[k] * out_shape[k];
+            index[k] = 0;
+        }
+    }
+    ArrayD::from_shape_vec(IxDyn(&out_shape), out).expect("as many entries as the input")
+}
+
 impl Tensor {
     /// The same values in a new shape (row-major order). ∂L/∂a is ∂L/∂y reshaped back.
     pub fn reshape(&self, shape: &[usize]) -> Result<Tensor> {
@@ -38,14 +80,12 @@ impl Tensor {
                 got: format!("axes {axes:?} for shape {:?}", self.shape()),
             });
         }
-        let value = self.value().view().permuted_axes(IxDyn(axes)).as_standard_layout().into_owned();
+        let value = permuted(self.value(), axes);
         let mut inverse = vec![0; axes.len()];
         for (i, &a) in axes.iter().enumerate() {
             inverse[a] = i;
         }
-        Ok(Tensor::from_op(value, &[self], "permute", move |g| {
-            vec![Some(g.view().permuted_axes(IxDyn(&inverse)).as_standard_layout().into_owned())]
-        }))
+        Ok(Tensor::from_op(value, &[self], "permute", move |g| vec![Some(permuted(g, &inverse))]))
     }
 
     /// Swaps the last two axes (the matrix transpose, batched).
@@ -157,5 +197,31 @@ impl Tensor {
             }
             vec![Some(dx)]
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permuted_equals_ndarray_for_every_order_of_four_axes() {
+        let a = ArrayD::from_shape_fn(IxDyn(&[2, 3, 4, 5]), |i| (((i[0] * 3 + i[1]) * 4 + i[2]) * 5 + i[3]) as f64);
+        let mut count = 0;
+        for p in 0..4usize.pow(4) {
+            let axes: Vec<usize> = (0..4).map(|k| (p / 4usize.pow(k)) % 4).collect();
+            if (0..4).any(|k| !axes.contains(&k)) {
+                continue; // not a permutation
+            }
+            let expected = a.view().permuted_axes(IxDyn(&axes)).as_standard_layout().into_owned();
+            assert_eq!(permuted(&a, &axes), expected, "axes {axes:?}");
+            count += 1;
+        }
+        assert_eq!(count, 24);
+        // a transposed (non-standard) input, and empty and 0-dimensional arrays
+        let t = a.clone().reversed_axes();
+        assert_eq!(permuted(&t, &[1, 0, 3, 2]), t.view().permuted_axes(IxDyn(&[1, 0, 3, 2])).to_owned());
+        assert_eq!(permuted(&ArrayD::zeros(IxDyn(&[2, 0])), &[1, 0]).shape(), &[0, 2]);
+        assert_eq!(permuted(&ndarray::arr0(3.0).into_dyn(), &[]), ndarray::arr0(3.0).into_dyn());
     }
 }

@@ -148,11 +148,10 @@ impl Optimizer for Adam {
         let o = self.options.clone();
         no_grad(|| {
             for (p, s) in self.params.iter().zip(self.state.iter_mut()) {
-                let Some(mut g) = p.grad() else { continue };
-                let mut theta = p.value();
-                if o.weight_decay != 0.0 && !o.decoupled {
-                    g.scaled_add(o.weight_decay, &theta);
-                }
+                let leaf = p.tensor();
+                let grad = leaf.grad_ref();
+                let Some(g) = grad.as_ref() else { continue };
+                let theta = leaf.value();
                 let st = s.get_or_insert_with(|| AdamState {
                     m: ArrayD::zeros(theta.raw_dim()),
                     v: ArrayD::zeros(theta.raw_dim()),
@@ -160,15 +159,18 @@ impl Optimizer for Adam {
                 });
                 st.t += 1;
                 let (bias1, bias2) = (1.0 - o.beta1.powi(st.t as i32), 1.0 - o.beta2.powi(st.t as i32));
+                let coupled_decay = (o.weight_decay != 0.0 && !o.decoupled).then_some(o.weight_decay);
                 let shrink = if o.weight_decay != 0.0 && o.decoupled { 1.0 - o.lr * o.weight_decay } else { 1.0 };
-                // one pass over the parameter, element by element (no temporary arrays)
-                Zip::from(&mut theta).and(&mut st.m).and(&mut st.v).and(&g).for_each(|theta, m, v, &g| {
+                // one pass over the parameter, element by element, writing the new values
+                let updated = Zip::from(theta).and(&mut st.m).and(&mut st.v).and(g).map_collect(|&theta, m, v, &g| {
+                    let g = coupled_decay.map_or(g, |mu| g + mu * theta);
                     *m = o.beta1 * *m + (1.0 - o.beta1) * g;
                     *v = o.beta2 * *v + (1.0 - o.beta2) * g * g;
                     let (m_hat, v_hat) = (*m / bias1, *v / bias2);
-                    *theta = shrink * *theta - o.lr * m_hat / (v_hat.sqrt() + o.eps);
+                    shrink * theta - o.lr * m_hat / (v_hat.sqrt() + o.eps)
                 });
-                p.set_value(theta);
+                drop(grad);
+                p.set_value(updated);
             }
         });
     }

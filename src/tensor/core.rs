@@ -200,6 +200,11 @@ impl Tensor {
         self.0.grad.borrow().clone()
     }
 
+    /// The accumulated gradient, borrowed instead of copied (for optimisers).
+    pub(crate) fn grad_ref(&self) -> std::cell::Ref<'_, Option<ArrayD<f64>>> {
+        self.0.grad.borrow()
+    }
+
     /// Forgets the accumulated gradient (call before each optimisation step).
     pub fn zero_grad(&self) {
         *self.0.grad.borrow_mut() = None;

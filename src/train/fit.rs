@@ -169,7 +169,7 @@ pub fn fit_classifier(
             let saved: Vec<Tensor> = params.iter().map(|p| p.snapshot()).collect();
             l.backward()?;
             optimizer.step();
-            if params.iter().any(|p| p.value().iter().any(|v| !v.is_finite())) {
+            if params.iter().any(|p| p.tensor().value().iter().any(|v| !v.is_finite())) {
                 restore(&params, &saved);
                 history.stopped = Some(format!("a parameter became NaN or infinite in epoch {epoch}; stopped and restored the last finite parameters (try a smaller learning rate)"));
                 return Ok(history);

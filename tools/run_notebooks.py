@@ -61,6 +61,16 @@ def check_cell(cell, index: int) -> None:
         stdout = ANSI.sub("", cell_text(cell.get("outputs", []), ("stdout",))).strip()
         printed = f"\n  --- printed before the panic ---\n{stdout}" if stdout else ""
         raise CellFailure(index, "panicked (a failed check or a bug)", stderr.strip() + printed, cell.source)
+    if stderr.strip() and not allowed:
+        # evcxr prints an error returned with `?` on stderr, skips the rest of the cell and goes on
+        stdout = ANSI.sub("", cell_text(cell.get("outputs", []), ("stdout",))).strip()
+        printed = f"\n  --- printed before the error ---\n{stdout}" if stdout else ""
+        raise CellFailure(
+            index,
+            "stopped with an error (a `?` returned Err, or something wrote to stderr): the rest of the cell did not run",
+            stderr.strip() + printed,
+            cell.source,
+        )
     if not allowed and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
         message = error_text(cell.outputs) or stderr.strip() or "(evcxr gave no message)"
         raise CellFailure(index, "failed to compile or run", message, cell.source)

@@ -85,6 +85,19 @@ def test_a_panic_report_carries_what_the_cell_printed():
     assert "printed before the panic" in e.value.message and "measured 0.93" in e.value.message
 
 
+def test_an_error_returned_with_question_mark_is_a_failure():
+    """evcxr prints an Err returned with `?` on stderr and skips the rest of the cell (with its
+    checks) without an error output: the runner must count it, not only panics."""
+    cell = nbformat.v4.new_code_cell('println!("first"); let a = x.into_dimensionality::<Ix1>()?; assert!(a.len() == 3);')
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="ShapeError/IncompatibleShape: incompatible shapes\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="first\n")]
+    with pytest.raises(run_notebooks.CellFailure, match="stopped with an error") as e:
+        run_notebooks.check_cell(cell, 16)
+    assert "IncompatibleShape" in e.value.message and "first" in e.value.message
+    cell.metadata["tags"] = ["raises-exception"]
+    run_notebooks.check_cell(cell, 16)
+
+
 def test_vars_listing_is_sorted():
     cell = nbformat.v4.new_code_cell(":vars")
     cell.outputs = [nbformat.v4.new_output("execute_result", data={

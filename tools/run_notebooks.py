@@ -56,14 +56,13 @@ def check_cell(cell, index: int) -> None:
     """Raises CellFailure if the executed cell panicked or holds an error it was not allowed to raise."""
     allowed = "raises-exception" in cell.get("metadata", {}).get("tags", [])
     stderr = ANSI.sub("", cell_text(cell.get("outputs", [])))
+    # what the cell printed before a panic or an error usually holds the measured values of the check
+    stdout = ANSI.sub("", cell_text(cell.get("outputs", []), ("stdout",))).strip()
     if PANIC.search(stderr) and not allowed:
-        # what the cell printed before the panic usually holds the measured values of the failed check
-        stdout = ANSI.sub("", cell_text(cell.get("outputs", []), ("stdout",))).strip()
         printed = f"\n  --- printed before the panic ---\n{stdout}" if stdout else ""
         raise CellFailure(index, "panicked (a failed check or a bug)", stderr.strip() + printed, cell.source)
     if stderr.strip() and not allowed:
         # evcxr prints an error returned with `?` on stderr, skips the rest of the cell and goes on
-        stdout = ANSI.sub("", cell_text(cell.get("outputs", []), ("stdout",))).strip()
         printed = f"\n  --- printed before the error ---\n{stdout}" if stdout else ""
         raise CellFailure(
             index,

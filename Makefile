@@ -4,11 +4,16 @@ PY := .venv/bin/python
 BUILD := build
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup course test test-crate test-runner test-notebooks test-browser lab notebooks clean
+.PHONY: help setup course test test-crate test-runner test-notebooks test-browser test-portability lab notebooks clean
+
+# OpenBLAS kernels the test run's notebooks take in turn (see tools/run_notebooks.py): kernels other
+# than the machine's own, so that a check that holds only on one processor's rounding fails here.
+CORETYPES_IN_TURN := Zen,SkylakeX,Haswell,native
 
 help:
 	@echo "make course     set up, then execute every notebook into $(BUILD)/course and export HTML ($(BUILD)/course/html/index.html)"
 	@echo "make test       set up, then cargo test, the runner's own tests, every notebook headless, the browser test"
+	@echo "make test-portability  set up, then cargo test and every notebook under each OpenBLAS kernel (native, Haswell, SkylakeX, Zen)"
 	@echo "make lab        open the workbook in JupyterLab on the Rust kernel"
 	@echo "make notebooks  (maintainers) refresh the outputs committed in notebooks/ (refuses if they have local edits; FORCE=1 overrides)"
 
@@ -27,10 +32,13 @@ test-runner:
 	$(PY) -m pytest -q tests/python
 
 test-notebooks:
-	$(PY) tools/run_notebooks.py --out $(BUILD)/test --html --keep-going
+	$(PY) tools/run_notebooks.py --out $(BUILD)/test --html --keep-going --coretypes $(CORETYPES_IN_TURN)
 
 test-browser:
 	$(PY) tests/browser/serve_and_check.py $(BUILD)/test
+
+test-portability: setup
+	bash tools/test_portability.sh
 
 lab: setup
 	.venv/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -6,9 +6,17 @@ nbconvert/nbclient a panic (a failed `assert!`) is only text on stderr and the e
 so this runner reads every cell's output and treats a panic as a failure. The report names the
 notebook, the cell number and the compiler or panic message.
 
+OpenBLAS picks its compute kernel by processor (or by OPENBLAS_CORETYPE), and the last bits of
+every matrix product depend on it, so a check can pass on one machine and fail on another.
+`--coretypes Zen,SkylakeX,Haswell,native` runs the notebooks under those kernels in turn (notebook i
+gets entry i modulo their number; `native` is OpenBLAS's own choice for this processor), so that
+one run exercises kernels other than the machine's own. A kernel the processor cannot run (no
+AVX-512 for SkylakeX) is replaced by `native`, and the report says so.
+
 Usage:
   run_notebooks.py --out build/course [--html] [notebooks ...]    execute copies into --out
   run_notebooks.py --inplace [notebooks ...]                      maintainer: refresh committed outputs
+  run_notebooks.py --coretypes Haswell --out build/x               every notebook under one OpenBLAS kernel
 """
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,6 +38,58 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PANIC = re.compile(r"thread '.*' panicked at|panicked at ")
 # The text a dlcourse Figure or Table gives besides its PNG or HTML; alone, the display was lost.
 DISPLAY_TEXT = re.compile(r"^(Figure \d+x\d+ px|Table \{ frame:)")
+
+
+# The processor features each OpenBLAS kernel needs (x86-64; OpenBLAS does not check a forced one).
+CORETYPE_NEEDS = {
+    "Haswell": {"avx2", "fma"},
+    "Zen": {"avx2", "fma"},
+    "SkylakeX": {"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"},
+    "Cooperlake": {"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16"},
+    "Sandybridge": {"avx"},
+    "Nehalem": {"sse4_2"},
+    "Prescott": {"sse3"},
+}
+BLAS_CORE_PROBE = (
+    "import ctypes, ctypes.util\n"
+    "name = ctypes.util.find_library('openblas')\n"
+    "lib = ctypes.CDLL(name) if name else None\n"
+    "if lib is not None: lib.openblas_get_corename.restype = ctypes.c_char_p\n"
+    "print(lib.openblas_get_corename().decode() if lib is not None else 'unknown')\n"
+)
+
+
+def cpu_flags() -> set[str]:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def blas_env(coretype: str) -> tuple[dict[str, str], str]:
+    """The environment that makes OpenBLAS run `coretype` ('native': its own choice), and the
+    name of the kernel OpenBLAS then reports."""
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    note = ""
+    if coretype != "native":
+        needs = CORETYPE_NEEDS.get(coretype)
+        if needs is None:
+            raise SystemExit(f"--coretypes: unknown OpenBLAS core type {coretype!r}; known: native, {', '.join(CORETYPE_NEEDS)}")
+        missing = needs - cpu_flags()
+        if missing:
+            note = f" ({coretype} needs {', '.join(sorted(missing))}, which this processor lacks)"
+        else:
+            env["OPENBLAS_CORETYPE"] = coretype
+    try:
+        probe = subprocess.run([sys.executable, "-c", BLAS_CORE_PROBE], env=env, capture_output=True, text=True, timeout=60)
+        name = probe.stdout.strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        name = "unknown"
+    return env, name + note
 
 
 class CellFailure(Exception):
@@ -141,8 +202,9 @@ def clean(nb) -> None:
                     o["execution_count"] = cell.execution_count
 
 
-def execute(path: Path, timeout: int) -> tuple[object, list[tuple[int, float]], float]:
-    """Executes one notebook; returns it, the per-cell times and the total time."""
+def execute(path: Path, timeout: int, env: dict[str, str] | None = None) -> tuple[object, list[tuple[int, float]], float]:
+    """Executes one notebook (its kernel in `env`, default ours); returns it, the per-cell times
+    and the total time."""
     nb = nbformat.read(path, as_version=4)
     times: list[tuple[int, float]] = []
     started: dict[int, float] = {}
@@ -166,7 +228,7 @@ def execute(path: Path, timeout: int) -> tuple[object, list[tuple[int, float]], 
     )
     t0 = time.monotonic()
     try:
-        client.execute()
+        client.execute(**({"env": env} if env is not None else {}))
     except CellExecutionError as e:
         # nbclient stops on an error output: report the failing cell with its real message.
         for i, cell in enumerate(nb.cells):
@@ -223,6 +285,7 @@ def main() -> int:
     ap.add_argument("--html", action="store_true", help="also export HTML and an index page")
     ap.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
     ap.add_argument("--keep-going", action="store_true", help="run every notebook even after a failure")
+    ap.add_argument("--coretypes", help="OpenBLAS kernels to run the notebooks under, in turn (e.g. Zen,SkylakeX,Haswell,native)")
     args = ap.parse_args()
     if not args.out and not args.inplace:
         ap.error("say where the executed notebooks go: --out FOLDER, or --inplace")
@@ -239,12 +302,14 @@ def main() -> int:
         if args.html:
             (args.out / "html").mkdir(exist_ok=True)
 
+    coretypes = [c.strip() for c in args.coretypes.split(",") if c.strip()] if args.coretypes else []
     failures, report, entries = [], [], []
-    for path in paths:
+    for number, path in enumerate(paths):
         path = path.resolve()
-        print(f"▶ {path.name} …", flush=True)
+        env, core = blas_env(coretypes[number % len(coretypes)]) if coretypes else (None, "")
+        print(f"▶ {path.name} …" + (f" (OpenBLAS kernel {core})" if core else ""), flush=True)
         try:
-            nb, times, total = execute(path, args.timeout)
+            nb, times, total = execute(path, args.timeout, env)
         except CellFailure as f:
             failures.append(path.name)
             print(f"✗ {path.name}: code cell at index {f.index} {f.kind}", file=sys.stderr)
@@ -256,7 +321,7 @@ def main() -> int:
             continue
         slow = sorted(times, key=lambda t: -t[1])[:3]
         print(f"✓ {path.name}: {total:.1f} s; slowest cells: " + ", ".join(f"#{i} {t:.1f} s" for i, t in slow), flush=True)
-        report.append({"notebook": path.name, "seconds": round(total, 1), "cells": [[i, round(t, 2)] for i, t in times]})
+        report.append({"notebook": path.name, "seconds": round(total, 1), "openblas": core or "as set", "cells": [[i, round(t, 2)] for i, t in times]})
         target = path if args.inplace else args.out / path.name
         nbformat.write(nb, target)
         if args.html and args.out:

@@ -25,6 +25,6 @@ pub mod ops;
 mod param;
 
 pub use self::core::{no_grad, Tensor};
-pub use blas::{blas_threads, set_blas_threads};
+pub use blas::{blas_core_name, blas_threads, set_blas_threads};
 pub use gradcheck::{gradcheck, GradcheckReport};
 pub use param::Param;

@@ -127,3 +127,32 @@ def test_a_unit_value_is_a_failure():
     cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "()"}, execution_count=1)]
     with pytest.raises(run_notebooks.CellFailure, match="displays `\\(\\)`"):
         run_notebooks.check_cell(cell, 1)
+
+
+def test_coretypes_take_turns_and_reach_the_kernel(tmp_path):
+    """`--coretypes Haswell,native`: the first notebook's kernel runs with OPENBLAS_CORETYPE=Haswell,
+    the second without it, and the report names the kernel OpenBLAS picked for each."""
+    if not {"avx2", "fma"} <= run_notebooks.cpu_flags():
+        pytest.skip("this processor cannot run OpenBLAS's Haswell kernel")
+    show = 'println!("core type set: [{}]", std::env::var("OPENBLAS_CORETYPE").unwrap_or_default());'
+    first = notebook(tmp_path / "01_first.ipynb", (show, []))
+    second = notebook(tmp_path / "02_second.ipynb", (show, []))
+    r = subprocess.run(
+        [sys.executable, str(RUNNER), "--out", str(tmp_path / "out"), "--timeout", "120",
+         "--coretypes", "Haswell,native", str(first), str(second)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "01_first.ipynb … (OpenBLAS kernel Haswell)" in r.stdout
+    printed = [run_notebooks.cell_text(nbformat.read(tmp_path / "out" / name, as_version=4).cells[1].outputs, ("stdout",))
+               for name in ("01_first.ipynb", "02_second.ipynb")]
+    assert printed == ["core type set: [Haswell]\n", "core type set: []\n"], printed
+
+
+def test_a_kernel_the_processor_cannot_run_is_replaced_and_reported(monkeypatch):
+    monkeypatch.setattr(run_notebooks, "cpu_flags", lambda: {"sse2"})
+    env, name = run_notebooks.blas_env("SkylakeX")
+    assert "OPENBLAS_CORETYPE" not in env
+    assert "SkylakeX needs avx512bw" in name and "which this processor lacks" in name, name
+    with pytest.raises(SystemExit, match="unknown OpenBLAS core type 'Skylake'"):
+        run_notebooks.blas_env("Skylake")

@@ -50,7 +50,9 @@ fn a_small_cnn_classifies_the_digits_with_fewer_parameters() {
     let acc = evaluate_classifier(&cnn, &xte, &yte).unwrap();
     let mlp_params = 64 * 64 + 64 + 64 * 10 + 10;
     println!("CNN: test accuracy {acc:.4}, {} parameters (MLP: {mlp_params})", cnn.num_parameters());
-    assert!(acc >= 0.97, "test accuracy {acc}");
+    // 0.95 is 429 of the 451 test digits: training follows another trajectory on another machine
+    // (another BLAS kernel rounds differently), so the bar sits well below the 0.976 measured here
+    assert!(acc >= 0.95, "test accuracy {acc}");
     assert!(cnn.num_parameters() < mlp_params);
 }
 

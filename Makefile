@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # OpenBLAS kernels the test run's notebooks take in turn (see tools/run_notebooks.py): kernels other
 # than the machine's own, so that a check that holds only on one processor's rounding fails here.
-CORETYPES_IN_TURN := Zen,SkylakeX,Haswell,native
+CORETYPES_IN_TURN ?= Zen,SkylakeX,Haswell,native
 
 help:
 	@echo "make course     set up, then execute every notebook into $(BUILD)/course and export HTML ($(BUILD)/course/html/index.html)"

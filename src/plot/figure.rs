@@ -3,6 +3,7 @@
 
 use super::style::{ensure_font, TITLE_SIZE};
 use crate::error::{Error, Result};
+use crate::save::{already_exists, write_file};
 use base64::Engine as _;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -130,16 +131,26 @@ impl Figure {
         Ok(svg)
     }
 
-    /// Saves as PNG.
+    /// Saves as PNG to a new file. An existing file is never replaced: the call is refused with
+    /// an error naming the file; [`Figure::save_png_overwrite`] replaces it.
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_png()?).map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+        save("save_png", path.as_ref(), &self.to_png()?, false)
     }
 
-    /// Saves as SVG.
+    /// Saves as PNG, replacing the file at `path` if there is one.
+    pub fn save_png_overwrite(&self, path: impl AsRef<Path>) -> Result<()> {
+        save("save_png_overwrite", path.as_ref(), &self.to_png()?, true)
+    }
+
+    /// Saves as SVG to a new file. An existing file is never replaced: the call is refused with
+    /// an error naming the file; [`Figure::save_svg_overwrite`] replaces it.
     pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_svg()?).map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+        save("save_svg", path.as_ref(), self.to_svg()?.as_bytes(), false)
+    }
+
+    /// Saves as SVG, replacing the file at `path` if there is one.
+    pub fn save_svg_overwrite(&self, path: impl AsRef<Path>) -> Result<()> {
+        save("save_svg_overwrite", path.as_ref(), self.to_svg()?.as_bytes(), true)
     }
 
     /// Shows the figure in the notebook now (useful inside loops; a figure that is the last
@@ -172,6 +183,25 @@ impl std::fmt::Debug for Figure {
     }
 }
 
+/// Writes a rendered figure; `op` names the method in the messages.
+fn save(op: &str, path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    write_file(path, bytes, overwrite).map_err(|e| {
+        let context = format!("{op} {}", path.display());
+        if already_exists(&e) {
+            let replace = if op.starts_with("save_png") { "save_png_overwrite" } else { "save_svg_overwrite" };
+            Error::plot(
+                context,
+                format!(
+                    "the file already exists, and {op} does not replace a file: choose another name, delete the \
+                     old file, or call {replace}(path) to replace it"
+                ),
+            )
+        } else {
+            Error::plot(context, e)
+        }
+    })
+}
+
 /// Encodes an RGB8 buffer as PNG.
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -186,4 +216,38 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
         writer.write_image_data(rgb).map_err(|e| Error::plot("encoding PNG", e))?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::LinePlot;
+
+    fn small() -> Figure {
+        LinePlot::new("t").line("a", [0.0, 1.0], [1.0, 0.0]).figure().size(120, 90)
+    }
+
+    #[test]
+    fn saving_refuses_to_replace_an_existing_file() {
+        let dir = std::env::temp_dir().join(format!("dlcourse-fig-exists-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (ext, png) in [("png", true), ("svg", false)] {
+            let path = dir.join(format!("notes.{ext}"));
+            std::fs::write(&path, "my notes").unwrap();
+            let e = if png { small().save_png(&path) } else { small().save_svg(&path) }.unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("notes.{ext}"))
+                    && e.contains("already exists")
+                    && e.contains(&format!("save_{ext}_overwrite(path)")),
+                "{e}"
+            );
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "my notes", "the file is untouched");
+            if png { small().save_png_overwrite(&path) } else { small().save_svg_overwrite(&path) }.unwrap();
+            assert_ne!(std::fs::read(&path).unwrap(), b"my notes");
+            // a new file is written by the simple call
+            let fresh = dir.join(format!("fresh.{ext}"));
+            if png { small().save_png(&fresh) } else { small().save_svg(&fresh) }.unwrap();
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
 }

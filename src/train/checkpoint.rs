@@ -8,6 +8,7 @@
 //! ```
 
 use crate::error::{Error, Result};
+use crate::save::{already_exists, write_file};
 use crate::tensor::Param;
 use ndarray::{ArrayD, IxDyn};
 use std::fmt::Write as _;
@@ -15,9 +16,20 @@ use std::path::Path;
 
 const HEADER: &str = "dlcourse-parameters 1";
 
-/// Writes every parameter (name, shape, values) to `path`.
+/// Writes every parameter (name, shape, values) to a new file at `path`.
+///
+/// An existing file is never replaced (it may be someone's notes): the call is refused with an
+/// error naming the file. To replace it on purpose, use [`save_parameters_overwrite`].
 pub fn save_parameters(params: &[Param], path: impl AsRef<Path>) -> Result<()> {
-    let path = path.as_ref();
+    write_parameters("save_parameters", params, path.as_ref(), false)
+}
+
+/// Like [`save_parameters`], but replaces the file at `path` if there is one.
+pub fn save_parameters_overwrite(params: &[Param], path: impl AsRef<Path>) -> Result<()> {
+    write_parameters("save_parameters_overwrite", params, path.as_ref(), true)
+}
+
+fn write_parameters(op: &str, params: &[Param], path: &Path, overwrite: bool) -> Result<()> {
     let mut text = format!("{HEADER}\n");
     for p in params {
         let shape: Vec<String> = p.shape().iter().map(|d| d.to_string()).collect();
@@ -25,10 +37,22 @@ pub fn save_parameters(params: &[Param], path: impl AsRef<Path>) -> Result<()> {
         let values: Vec<String> = p.value().iter().map(|v| format!("{v:e}")).collect();
         let _ = writeln!(text, "{}", values.join(" "));
     }
-    std::fs::write(path, text).map_err(|e| Error::DataFile {
-        path: path.into(),
-        problem: format!("cannot be written ({e})"),
-        hint: "check that the folder exists and is writable".into(),
+    write_file(path, text.as_bytes(), overwrite).map_err(|e| {
+        if already_exists(&e) {
+            Error::DataFile {
+                path: path.into(),
+                problem: format!("already exists, and {op} does not replace a file"),
+                hint: "choose another file name, delete the old file, or call \
+                       save_parameters_overwrite(params, path) to replace it"
+                    .into(),
+            }
+        } else {
+            Error::DataFile {
+                path: path.into(),
+                problem: format!("cannot be written ({e})"),
+                hint: "check that the folder exists and is writable".into(),
+            }
+        }
     })
 }
 
@@ -108,6 +132,21 @@ mod tests {
         let e = load_parameters(&c.parameters(), &path).unwrap_err().to_string();
         assert!(e.contains("\"0.weight\" of shape [3, 5]") && e.contains("[3, 4] in the file"), "{e}");
         assert_eq!(c.parameters()[0].value(), before, "nothing changed");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn saving_refuses_to_replace_an_existing_file() {
+        let dir = std::env::temp_dir().join(format!("dlcourse-ckpt-exists-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("notes.txt");
+        std::fs::write(&path, "my notes").unwrap();
+        let net = mlp(&[2, 3], Activation::Relu, &mut StdRng::seed_from_u64(1));
+        let e = save_parameters(&net.parameters(), &path).unwrap_err().to_string();
+        assert!(e.contains("notes.txt: already exists") && e.contains("save_parameters_overwrite"), "{e}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "my notes", "the file is untouched");
+        save_parameters_overwrite(&net.parameters(), &path).unwrap();
+        load_parameters(&net.parameters(), &path).unwrap();
         std::fs::remove_dir_all(dir).ok();
     }
 }

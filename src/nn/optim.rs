@@ -13,6 +13,11 @@ pub trait Optimizer {
     fn learning_rate(&self) -> f64;
     /// Sets the learning rate (for schedules).
     fn set_learning_rate(&mut self, lr: f64);
+    /// The parameters it updates ([`crate::train::fit_classifier`] checks that they are the
+    /// model's). An optimiser that does not say returns none.
+    fn parameters(&self) -> &[Param] {
+        &[]
+    }
     /// An error if the current options cannot train (a learning rate that is NaN, infinite or
     /// negative …; 0 is accepted here, as a schedule may end there):
     /// [`crate::train::fit_classifier`] checks it before the first step.
@@ -176,6 +181,10 @@ impl Optimizer for Sgd {
         self.options.lr = lr;
     }
 
+    fn parameters(&self) -> &[Param] {
+        &self.params
+    }
+
     fn check(&self) -> Result<()> {
         self.options.validate(true)
     }
@@ -287,6 +296,10 @@ impl Optimizer for Adam {
             panic!("{e}");
         }
         self.options.lr = lr;
+    }
+
+    fn parameters(&self) -> &[Param] {
+        &self.params
     }
 
     fn check(&self) -> Result<()> {

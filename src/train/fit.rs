@@ -191,7 +191,8 @@ fn check_labels(what: &str, y: &[usize], classes: usize) -> Result<()> {
 /// Refused before any step, with an error that names the problem: an empty training or
 /// validation set, a NaN or infinite input (the row is named), a class index the model has no
 /// score for (the sample is named), a learning rate (or a schedule's) that is NaN, infinite,
-/// negative or zero, or a batch size of 0.
+/// negative or zero, a batch size of 0, and an optimiser that holds none of the model's
+/// parameters (built for an earlier model: re-run the cell that creates the optimiser).
 pub fn fit_classifier(
     model: &dyn Module,
     optimizer: &mut dyn Optimizer,
@@ -216,6 +217,18 @@ pub fn fit_classifier(
         None => check_learning_rate("fit_classifier", optimizer.learning_rate(), false)?,
     }
     let params = model.parameters();
+    let held = optimizer.parameters();
+    if !held.is_empty() && !params.is_empty() && !params.iter().any(|p| held.iter().any(|q| p.same(q))) {
+        return Err(Error::invalid(
+            "fit_classifier",
+            format!(
+                "the optimiser holds none of the model's parameters: build the optimiser after the model, e.g. \
+                 re-run the cell that creates it (it holds {} parameters of another model, probably an earlier \
+                 one: re-running the cell that creates a model makes new parameters)",
+                held.len()
+            ),
+        ));
+    }
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut history = History::default();
     let mut best: Option<(f64, usize, Vec<Tensor>)> = None;
@@ -411,5 +424,23 @@ mod tests {
             "fit_classifier: sample 29 of the training set has class 5, but the model gives 3 scores per sample \
              (classes 0..3): check the labels, or give the model's last layer 6 outputs"
         );
+    }
+
+    #[test]
+    fn an_optimiser_built_for_an_earlier_model_is_named() {
+        let (x, y, _old_net, mut opt) = setup();
+        // the model cell re-run: a new model, the optimiser still holds the old one's parameters
+        let net = mlp(&[3, 3], Activation::Relu, &mut StdRng::seed_from_u64(0));
+        let e = fit_error(&net, &mut opt, &x, &y, None, &quiet());
+        assert!(
+            e.starts_with(
+                "fit_classifier: the optimiser holds none of the model's parameters: build the optimiser after the \
+                 model, e.g. re-run the cell that creates it"
+            ),
+            "{e}"
+        );
+        // an optimiser over part of the model (a frozen layer) is fine
+        let part = Sgd::new(net.parameters()[..1].to_vec(), SgdOptions::default());
+        fit_classifier(&net, &mut { part }, &x, &y, None, &quiet()).unwrap();
     }
 }

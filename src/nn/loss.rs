@@ -58,6 +58,17 @@ pub fn cross_entropy(logits: &Tensor, classes: &[usize]) -> Result<Tensor> {
         });
     }
     non_empty("cross_entropy", logits)?;
+    let c = logits.shape()[1];
+    if let Some((sample, &bad)) = classes.iter().enumerate().find(|(_, &k)| k >= c) {
+        return Err(Error::invalid(
+            "cross_entropy",
+            format!(
+                "sample {sample}: class index {bad} is out of range for {c} classes (0..{c}): check the labels, or \
+                 give the model {} outputs",
+                bad + 1
+            ),
+        ));
+    }
     Ok(logits.log_softmax(1)?.gather_rows(classes)?.mean().neg())
 }
 
@@ -149,7 +160,7 @@ mod tests {
     #[test]
     fn bad_labels_are_named() {
         let e = cross_entropy(&Tensor::zeros(&[2, 3]), &[0, 7]).unwrap_err().to_string();
-        assert!(e.contains("class index 7 is out of range for 3 classes"), "{e}");
+        assert!(e.starts_with("cross_entropy: sample 1: class index 7 is out of range for 3 classes"), "{e}");
         let e = cross_entropy(&Tensor::zeros(&[2, 3]), &[0]).unwrap_err().to_string();
         assert!(e.contains("cross_entropy") && e.contains("[2, 3]"), "{e}");
         let e = hinge(&Tensor::zeros(&[2]), &Tensor::from_slice(&[0.0, 1.0])).unwrap_err().to_string();

@@ -43,6 +43,11 @@ pub struct Figure {
     title: Option<String>,
 }
 
+/// The largest width or height of a figure, in pixels.
+pub const MAX_FIGURE_SIDE: u32 = 8192;
+/// The largest number of pixels of a figure (4096 × 4096: 48 MB of RGB).
+pub const MAX_FIGURE_PIXELS: u64 = 4096 * 4096;
+
 /// Width of one panel in pixels, unless set with [`Figure::size`].
 const PANEL_WIDTH: u32 = 640;
 /// Height of one panel in pixels, unless set with [`Figure::size`].
@@ -73,7 +78,9 @@ impl Figure {
         Ok(Figure { panels, columns, width: w * columns as u32, height: h * rows, title: None })
     }
 
-    /// Sets the size of the whole figure in pixels.
+    /// Sets the size of the whole figure in pixels (at least 50 a side). A figure larger than
+    /// [`MAX_FIGURE_SIDE`] a side or [`MAX_FIGURE_PIXELS`] in all is refused when it is drawn,
+    /// with an error that gives the size.
     pub fn size(mut self, width: u32, height: u32) -> Self {
         self.width = width.max(50);
         self.height = height.max(50);
@@ -103,11 +110,28 @@ impl Figure {
         Ok(body.split_evenly((rows, self.columns)))
     }
 
+    /// An error if the figure is too large to draw (it would take gigabytes, or abort the
+    /// process on a failed allocation).
+    fn check_size(&self, op: &str) -> Result<()> {
+        let (w, h) = (self.width, self.height);
+        if w > MAX_FIGURE_SIDE || h > MAX_FIGURE_SIDE || u64::from(w) * u64::from(h) > MAX_FIGURE_PIXELS {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "a figure of {w} × {h} px is too large: at most {MAX_FIGURE_SIDE} px a side and {MAX_FIGURE_PIXELS} \
+                     px in all (4096 × 4096); set a smaller size, e.g. .size(1200, 800) (a panel is 640 × 420 px)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Renders to PNG bytes.
     pub fn to_png(&self) -> Result<Vec<u8>> {
+        self.check_size("Figure::to_png")?;
         ensure_font();
         let (w, h) = (self.width, self.height);
-        let mut rgb = vec![255u8; (w * h * 3) as usize];
+        let mut rgb = vec![255u8; w as usize * h as usize * 3];
         {
             let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
             for (panel, cell) in self.panels.iter().zip(self.cells(&root)?) {
@@ -120,6 +144,7 @@ impl Figure {
 
     /// Renders to an SVG document.
     pub fn to_svg(&self) -> Result<String> {
+        self.check_size("Figure::to_svg")?;
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (self.width, self.height)).into_drawing_area();
@@ -249,5 +274,19 @@ mod tests {
             if png { small().save_png(&fresh) } else { small().save_svg(&fresh) }.unwrap();
         }
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_figure_too_large_to_draw_is_refused() {
+        let e = small().size(100_000, 100_000).to_png().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "Figure::to_png: a figure of 100000 × 100000 px is too large: at most 8192 px a side and 16777216 px in \
+             all (4096 × 4096); set a smaller size, e.g. .size(1200, 800) (a panel is 640 × 420 px)"
+        );
+        assert!(small().size(30_000, 30_000).to_svg().unwrap_err().to_string().contains("30000 × 30000 px"));
+        assert!(small().size(8000, 3000).to_png().unwrap_err().to_string().contains("16777216 px in all"));
+        assert!(small().size(u32::MAX, 60).to_png().is_err());
+        assert!(small().size(4096, 1000).to_png().is_ok());
     }
 }

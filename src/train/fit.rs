@@ -156,9 +156,9 @@ fn check_data(what: &str, x: &ArrayD<f64>, y: &[usize]) -> Result<()> {
         return Err(Error::invalid(
             "fit_classifier",
             format!(
-                "{what} input row {row} holds {v} (at position {at:?} of the row; {rows} of the {} rows hold NaN \
-                 or infinite values): the loss would be NaN whatever the learning rate; remove or impute those \
-                 rows before training",
+                "{what} input row {row} holds {v} (at position {at:?} of the row; NaN or infinite values in {rows} \
+                 of the {} rows): the loss would be NaN whatever the learning rate; remove or impute those rows \
+                 before training",
                 y.len()
             ),
         ));
@@ -375,8 +375,8 @@ mod tests {
         let e = fit_error(&net, &mut opt, &x, &y, None, &quiet());
         assert_eq!(
             e,
-            "fit_classifier: training input row 17 holds NaN (at position [2] of the row; 2 of the 40 rows hold NaN \
-             or infinite values): the loss would be NaN whatever the learning rate; remove or impute those rows \
+            "fit_classifier: training input row 17 holds NaN (at position [2] of the row; NaN or infinite values \
+             in 2 of the 40 rows): the loss would be NaN whatever the learning rate; remove or impute those rows \
              before training"
         );
         let (x, y, _, _) = setup();

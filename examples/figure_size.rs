@@ -7,6 +7,6 @@ fn main() -> dlcourse::Result<()> {
     let fig = LinePlot::new("sin x").x_label("x").y_label("y").line("sin x", &xs, &sin).figure();
     let png = fig.to_png()?;
     println!("line plot: {} bytes of PNG", png.len());
-    fig.save_png("target/figure_size.png")?;
+    fig.save_png_overwrite("target/figure_size.png")?; // a build product, rewritten on every run
     Ok(())
 }

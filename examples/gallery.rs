@@ -84,8 +84,9 @@ fn main() -> dlcourse::Result<()> {
         ImageGrid::new("the first digits", 8).images(data.images(0..16)?.view(), &captions)?.range(0.0, 16.0).figure(),
     ));
     for (name, fig) in figures {
-        fig.save_png(out.join(format!("{name}.png")))?;
-        fig.save_svg(out.join(format!("{name}.svg")))?;
+        // generated files, rewritten on every run
+        fig.save_png_overwrite(out.join(format!("{name}.png")))?;
+        fig.save_svg_overwrite(out.join(format!("{name}.svg")))?;
         println!("build/gallery/{name}.png");
     }
     Ok(())

@@ -24,6 +24,7 @@ pub mod error;
 pub mod geometry;
 pub mod nn;
 pub mod plot;
+mod save;
 pub mod table;
 pub mod tensor;
 pub mod train;

@@ -91,8 +91,26 @@ pub fn as_images(rows: ArrayView2<f64>, height: usize, width: usize) -> Result<A
 impl Dataset<usize> {
     /// A stratified, seeded split into (train, test): each class contributes the same fraction
     /// `test_fraction` of its samples to the test set.
+    ///
+    /// # Panics
+    /// If `test_fraction` is not strictly between 0 and 1 (NaN, 0, 1.5, −0.2 …): the message says
+    /// so. [`Dataset::try_split`] returns it as an error instead.
     pub fn split(&self, test_fraction: f64, seed: u64) -> (Dataset<usize>, Dataset<usize>) {
+        self.try_split(test_fraction, seed).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Dataset::split`], with an error instead of a panic for a fraction outside (0, 1).
+    pub fn try_split(&self, test_fraction: f64, seed: u64) -> Result<(Dataset<usize>, Dataset<usize>)> {
         use rand::{seq::SliceRandom, SeedableRng};
+        if !(test_fraction > 0.0 && test_fraction < 1.0) {
+            return Err(Error::invalid(
+                "Dataset::split",
+                format!(
+                    "test_fraction = {test_fraction} is not strictly between 0 and 1: it is the share of each \
+                     class that goes to the test set, e.g. 0.25 for a quarter"
+                ),
+            ));
+        }
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let (mut train, mut test) = (vec![], vec![]);
         for class in 0..self.n_classes() {
@@ -104,7 +122,7 @@ impl Dataset<usize> {
         }
         train.shuffle(&mut rng);
         test.shuffle(&mut rng);
-        (self.select(&train), self.select(&test))
+        Ok((self.select(&train), self.select(&test)))
     }
 
     /// Number of classes (largest label + 1).
@@ -144,5 +162,26 @@ mod tests {
         assert!(e.contains("rows of 1 × 1 = 1 pixels") && e.contains("[1, 2]"), "{e}");
         assert!(d.images([5]).unwrap_err().to_string().contains("sample 5 is out of range"));
         assert_eq!(as_images(array![[1.0, 2.0, 3.0, 4.0]].view(), 2, 2).unwrap()[[0, 1, 0]], 3.0);
+    }
+
+    #[test]
+    fn split_fractions_outside_0_1_are_refused() {
+        let d = Dataset {
+            features: Array2::zeros((10, 1)),
+            targets: (0..10).map(|i| i % 2).collect(),
+            feature_names: vec!["x".into()],
+            target_names: vec![],
+        };
+        for bad in [1.5, -0.2, f64::NAN, 0.0, 1.0] {
+            let e = d.try_split(bad, 0).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("Dataset::split: test_fraction = {bad} is not strictly between 0 and 1")),
+                "{e}"
+            );
+        }
+        let panic = std::panic::catch_unwind(|| d.split(1.5, 0)).unwrap_err();
+        assert!(panic.downcast_ref::<String>().unwrap().contains("test_fraction = 1.5"));
+        let (train, test) = d.split(0.2, 0);
+        assert_eq!((train.n_samples(), test.n_samples()), (8, 2));
     }
 }

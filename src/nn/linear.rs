@@ -43,6 +43,18 @@ impl Module for Linear {
     /// - x: (n, in) or (batch, t, in)
     /// - returns (n, out) or (batch, t, out)
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        if x.ndim() < 2 {
+            let n = self.in_features();
+            return Err(Error::invalid(
+                "Linear::forward",
+                format!(
+                    "Linear expects (batch, in_features) = (n, {n}), got {:?}: a single sample has no batch axis; \
+                     add one, e.g. x.reshape(&[1, {}])",
+                    x.shape(),
+                    x.len()
+                ),
+            ));
+        }
         if x.shape().last() != Some(&self.in_features()) {
             return Err(Error::Shape {
                 op: "Linear::forward".into(),
@@ -80,5 +92,16 @@ mod tests {
         assert_eq!(layer.num_parameters(), 3 * 2 + 2);
         let e = layer.forward(&Tensor::zeros(&[4, 5])).unwrap_err().to_string();
         assert!(e.contains("Linear::forward") && e.contains("3 features") && e.contains("[4, 5]"), "{e}");
+    }
+
+    #[test]
+    fn a_sample_without_a_batch_axis_is_named_by_linear() {
+        let layer = Linear::new(3, 2, &mut StdRng::seed_from_u64(0));
+        let e = layer.forward(&Tensor::from_slice(&[1.0, 2.0, 3.0])).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "Linear::forward: Linear expects (batch, in_features) = (n, 3), got [3]: a single sample has no batch \
+             axis; add one, e.g. x.reshape(&[1, 3])"
+        );
     }
 }

@@ -12,6 +12,21 @@ fn same_shape(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
             got: format!("{:?} and {:?}", a.shape(), b.shape()),
         });
     }
+    non_empty(op, a)
+}
+
+/// An error for an empty batch: the mean over no samples is not a loss (it would read as 0).
+fn non_empty(op: &str, a: &Tensor) -> Result<()> {
+    if a.is_empty() {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "the batch is empty (predictions of shape {:?}): a mean over no samples is not a loss; check the \
+                 selection that made the batch",
+                a.shape()
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -41,6 +56,18 @@ pub fn cross_entropy(logits: &Tensor, classes: &[usize]) -> Result<Tensor> {
             expected: format!("logits (n, classes) with n = {} (one class index per sample)", classes.len()),
             got: format!("{:?}", logits.shape()),
         });
+    }
+    non_empty("cross_entropy", logits)?;
+    let c = logits.shape()[1];
+    if let Some((sample, &bad)) = classes.iter().enumerate().find(|(_, &k)| k >= c) {
+        return Err(Error::invalid(
+            "cross_entropy",
+            format!(
+                "sample {sample}: class index {bad} is out of range for {c} classes (0..{c}): check the labels, or \
+                 give the model {} outputs",
+                bad + 1
+            ),
+        ));
     }
     Ok(logits.log_softmax(1)?.gather_rows(classes)?.mean().neg())
 }
@@ -133,10 +160,26 @@ mod tests {
     #[test]
     fn bad_labels_are_named() {
         let e = cross_entropy(&Tensor::zeros(&[2, 3]), &[0, 7]).unwrap_err().to_string();
-        assert!(e.contains("class index 7 is out of range for 3 classes"), "{e}");
+        assert!(e.starts_with("cross_entropy: sample 1: class index 7 is out of range for 3 classes"), "{e}");
         let e = cross_entropy(&Tensor::zeros(&[2, 3]), &[0]).unwrap_err().to_string();
         assert!(e.contains("cross_entropy") && e.contains("[2, 3]"), "{e}");
         let e = hinge(&Tensor::zeros(&[2]), &Tensor::from_slice(&[0.0, 1.0])).unwrap_err().to_string();
         assert!(e.contains("−1 or +1"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_batch_is_not_a_loss_of_0() {
+        let e = cross_entropy(&Tensor::zeros(&[0, 3]), &[]).unwrap_err().to_string();
+        assert!(e.starts_with("cross_entropy: the batch is empty (predictions of shape [0, 3])"), "{e}");
+        let empty = Tensor::zeros(&[0]);
+        for e in [
+            mse(&empty, &empty),
+            binary_cross_entropy_with_logits(&empty, &empty),
+            hinge(&empty, &empty),
+            kl_to_standard_normal(&empty, &empty),
+            gaussian_nll(&empty, &empty, &empty),
+        ] {
+            assert!(e.unwrap_err().to_string().contains("the batch is empty"));
+        }
     }
 }

@@ -63,7 +63,21 @@ pub trait Module {
 }
 
 /// The parameters of `part`, renamed `"<prefix>.<name>"`: how a model names the parameters of
-/// its parts (e.g. `"attention.wq.weight"`).
-pub(crate) fn prefixed(prefix: impl std::fmt::Display, part: &dyn Module) -> Vec<Param> {
+/// its parts (e.g. `"attention.wq.weight"`). The renamed parameters are the same parameters
+/// (an optimiser built on them trains `part`).
+///
+/// A model made of parts lists its parameters with it, so that no two share a name (which
+/// [`crate::train::save_parameters`] and [`crate::train::load_parameters`] refuse: "0.weight" of
+/// the encoder and "0.weight" of the decoder could not be told apart in a file):
+///
+/// ```
+/// use dlcourse::prelude::*;
+/// let mut rng = StdRng::seed_from_u64(0);
+/// let (encoder, decoder) = (mlp(&[4, 2], Activation::Relu, &mut rng), mlp(&[2, 4], Activation::Relu, &mut rng));
+/// let params = [nn::prefixed("encoder", &encoder), nn::prefixed("decoder", &decoder)].concat();
+/// assert_eq!(params[0].name(), "encoder.0.weight");
+/// assert!(params[0].same(&encoder.parameters()[0]));
+/// ```
+pub fn prefixed(prefix: impl std::fmt::Display, part: &dyn Module) -> Vec<Param> {
     part.parameters().into_iter().map(|p| p.renamed(format!("{prefix}.{}", p.name()))).collect()
 }

@@ -83,8 +83,29 @@ impl BatchNorm {
 impl Module for BatchNorm {
     /// # Shapes
     /// (n, f) → (n, f), or (n, c, h, w) → (n, c, h, w) with f = c
+    ///
+    /// In training mode a batch needs more than one value per feature (n ≥ 2, or n·h·w ≥ 2):
+    /// the statistics of a single value standardise it to 0, so the output would be β whatever
+    /// the input. Such a batch is refused (as in PyTorch).
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let f = self.features();
+        let per_feature = match x.shape() {
+            [n, _] => *n,
+            [n, _, h, w] => n * h * w,
+            _ => usize::MAX, // the shape error below
+        };
+        if self.training.get() && per_feature < 2 {
+            return Err(Error::invalid(
+                "BatchNorm::forward",
+                format!(
+                    "a batch of shape {:?} in training mode has {per_feature} value per feature: its batch \
+                     statistics would standardise every input to 0, so the output would be β whatever the input. \
+                     Use a batch of at least 2 samples, or evaluation mode (set_training(false)) to normalise with \
+                     the running statistics",
+                    x.shape()
+                ),
+            ));
+        }
         match x.shape() {
             [_, c] if *c == f => self.forward_2d(x),
             [n, c, h, w] if *c == f => {
@@ -204,5 +225,22 @@ mod tests {
         ps.push(x.clone());
         let r = gradcheck(&ps, || Ok(ln.forward(&x.tensor())?.try_mul(&w)?.sum())).unwrap();
         assert!(r.passed(1e-5, 1e-8), "{r}");
+    }
+
+    #[test]
+    fn a_batch_of_one_is_refused_in_training_mode_only() {
+        let bn = BatchNorm::new(3);
+        let one = Tensor::new(ndarray::arr2(&[[1.0, 2.0, 3.0]]).into_dyn());
+        let e = bn.forward(&one).unwrap_err().to_string();
+        assert!(
+            e.starts_with("BatchNorm::forward: a batch of shape [1, 3] in training mode has 1 value per feature")
+                && e.contains("at least 2 samples")
+                && e.contains("set_training(false)"),
+            "{e}"
+        );
+        assert!(bn.forward(&Tensor::zeros(&[1, 3, 1, 1])).is_err());
+        assert!(bn.forward(&Tensor::zeros(&[1, 3, 2, 1])).is_ok(), "two values per channel");
+        bn.set_training(false);
+        assert!(bn.forward(&one).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! Optimisers: plain/momentum/Nesterov SGD with weight decay and an L1 penalty; Adam and AdamW.
 //! Their state is kept per parameter and can be read (e.g. Adam's `m̂` and `v̂`).
 
+use crate::error::{Error, Result};
 use crate::tensor::{no_grad, Param};
 use ndarray::{ArrayD, Zip};
 
@@ -12,6 +13,80 @@ pub trait Optimizer {
     fn learning_rate(&self) -> f64;
     /// Sets the learning rate (for schedules).
     fn set_learning_rate(&mut self, lr: f64);
+    /// The parameters it updates ([`crate::train::fit_classifier`] checks that they are the
+    /// model's). An optimiser that does not say returns none.
+    fn parameters(&self) -> &[Param] {
+        &[]
+    }
+    /// An error if the current options cannot train (a learning rate that is NaN, infinite or
+    /// negative …; 0 is accepted here, as a schedule may end there):
+    /// [`crate::train::fit_classifier`] checks it before the first step.
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// An error unless the learning rate `lr` is a finite number > 0 (or ≥ 0 with `zero_allowed`:
+/// a schedule may end at 0).
+pub(crate) fn check_learning_rate(op: &str, lr: f64, zero_allowed: bool) -> Result<()> {
+    let why = if lr.is_nan() {
+        "is not a number"
+    } else if lr.is_infinite() {
+        "is infinite"
+    } else if lr < 0.0 {
+        "is negative: the steps would climb the loss instead of descending it"
+    } else if lr == 0.0 && !zero_allowed {
+        "is zero: the steps would leave the parameters unchanged"
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(
+        op,
+        format!("learning rate lr = {lr} {why}; give a positive finite learning rate, e.g. lr: 0.01"),
+    ))
+}
+
+/// An error unless `value` is finite and in the range that `ok` accepts (described by `range`).
+fn check_option(op: &str, name: &str, value: f64, ok: bool, range: &str) -> Result<()> {
+    if value.is_finite() && ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(op, format!("{name} = {value} is out of range: it must be {range}")))
+    }
+}
+
+impl SgdOptions {
+    /// An error naming the first option out of range: a learning rate that is not a positive
+    /// finite number, a negative momentum or penalty.
+    pub fn check(&self) -> Result<()> {
+        self.validate(false)
+    }
+
+    /// [`SgdOptions::check`], accepting a learning rate of 0 if `zero_lr`.
+    fn validate(&self, zero_lr: bool) -> Result<()> {
+        check_learning_rate("Sgd", self.lr, zero_lr)?;
+        check_option("Sgd", "momentum", self.momentum, self.momentum >= 0.0, "≥ 0 (0 = no momentum, e.g. 0.9)")?;
+        check_option("Sgd", "weight_decay", self.weight_decay, self.weight_decay >= 0.0, "≥ 0 (0 = no L2 penalty)")?;
+        check_option("Sgd", "l1", self.l1, self.l1 >= 0.0, "≥ 0 (0 = no L1 penalty)")
+    }
+}
+
+impl AdamOptions {
+    /// An error naming the first option out of range: a learning rate that is not a positive
+    /// finite number, β₁ or β₂ outside [0, 1), a negative ε or weight decay.
+    pub fn check(&self) -> Result<()> {
+        self.validate(false)
+    }
+
+    /// [`AdamOptions::check`], accepting a learning rate of 0 if `zero_lr`.
+    fn validate(&self, zero_lr: bool) -> Result<()> {
+        check_learning_rate("Adam", self.lr, zero_lr)?;
+        let beta = "in [0, 1) (the defaults are β₁ = 0.9, β₂ = 0.999)";
+        check_option("Adam", "beta1", self.beta1, (0.0..1.0).contains(&self.beta1), beta)?;
+        check_option("Adam", "beta2", self.beta2, (0.0..1.0).contains(&self.beta2), beta)?;
+        check_option("Adam", "eps", self.eps, self.eps >= 0.0, "≥ 0 (the default is 1e-8)")?;
+        check_option("Adam", "weight_decay", self.weight_decay, self.weight_decay >= 0.0, "≥ 0 (0 = no decay)")
+    }
 }
 
 /// Options of [`Sgd`].
@@ -47,9 +122,20 @@ pub struct Sgd {
 
 impl Sgd {
     /// SGD over `params`.
+    ///
+    /// # Panics
+    /// If an option is out of range (see [`SgdOptions::check`]): a learning rate that is NaN,
+    /// infinite, zero or negative would train nothing, or train towards NaN, without a word.
+    /// The message names the option; [`Sgd::try_new`] returns it as an error instead.
     pub fn new(params: Vec<Param>, options: SgdOptions) -> Sgd {
+        Sgd::try_new(params, options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// SGD over `params`, or an error naming the option that is out of range.
+    pub fn try_new(params: Vec<Param>, options: SgdOptions) -> Result<Sgd> {
+        options.check()?;
         let n = params.len();
-        Sgd { params, options, velocity: vec![None; n] }
+        Ok(Sgd { params, options, velocity: vec![None; n] })
     }
 }
 
@@ -86,8 +172,21 @@ impl Optimizer for Sgd {
         self.options.lr
     }
 
+    /// # Panics
+    /// If `lr` is NaN, infinite or negative (0 is allowed: a schedule may end there).
     fn set_learning_rate(&mut self, lr: f64) {
+        if let Err(e) = check_learning_rate("Sgd::set_learning_rate", lr, true) {
+            panic!("{e}");
+        }
         self.options.lr = lr;
+    }
+
+    fn parameters(&self) -> &[Param] {
+        &self.params
+    }
+
+    fn check(&self) -> Result<()> {
+        self.options.validate(true)
     }
 }
 
@@ -137,9 +236,20 @@ pub struct Adam {
 
 impl Adam {
     /// Adam over `params`.
+    ///
+    /// # Panics
+    /// If an option is out of range (see [`AdamOptions::check`]): a learning rate that is NaN,
+    /// infinite, zero or negative would train nothing, or train towards NaN, without a word.
+    /// The message names the option; [`Adam::try_new`] returns it as an error instead.
     pub fn new(params: Vec<Param>, options: AdamOptions) -> Adam {
+        Adam::try_new(params, options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Adam over `params`, or an error naming the option that is out of range.
+    pub fn try_new(params: Vec<Param>, options: AdamOptions) -> Result<Adam> {
+        options.check()?;
         let n = params.len();
-        Adam { params, options, state: vec![None; n] }
+        Ok(Adam { params, options, state: vec![None; n] })
     }
 }
 
@@ -179,8 +289,21 @@ impl Optimizer for Adam {
         self.options.lr
     }
 
+    /// # Panics
+    /// If `lr` is NaN, infinite or negative (0 is allowed: a schedule may end there).
     fn set_learning_rate(&mut self, lr: f64) {
+        if let Err(e) = check_learning_rate("Adam::set_learning_rate", lr, true) {
+            panic!("{e}");
+        }
         self.options.lr = lr;
+    }
+
+    fn parameters(&self) -> &[Param] {
+        &self.params
+    }
+
+    fn check(&self) -> Result<()> {
+        self.options.validate(true)
     }
 }
 
@@ -296,5 +419,37 @@ mod tests {
         (w.tensor() * 0.0).sum().backward().unwrap();
         adamw.step();
         assert!((w.value()[[0]] - 0.45).abs() < 1e-12); // decoupled decay, zero Adam step
+    }
+
+    #[test]
+    fn learning_rates_that_cannot_train_are_refused_where_the_optimiser_is_built() {
+        let p = || vec![Param::new("p", arr1(&[1.0]).into_dyn())];
+        let sgd = |lr| Sgd::try_new(p(), SgdOptions { lr, ..Default::default() }).err().map(|e| e.to_string());
+        assert_eq!(
+            sgd(f64::NAN).unwrap(),
+            "Sgd: learning rate lr = NaN is not a number; give a positive finite learning rate, e.g. lr: 0.01"
+        );
+        assert!(sgd(-0.1).unwrap().contains("lr = -0.1 is negative: the steps would climb the loss"));
+        assert!(sgd(0.0).unwrap().contains("lr = 0 is zero: the steps would leave the parameters unchanged"));
+        assert!(sgd(f64::INFINITY).unwrap().contains("lr = inf is infinite"));
+        assert!(sgd(0.1).is_none());
+        let adam = |o: AdamOptions| Adam::try_new(p(), o).err().map(|e| e.to_string());
+        assert!(adam(AdamOptions { lr: f64::NAN, ..Default::default() })
+            .unwrap()
+            .starts_with("Adam: learning rate lr = NaN"));
+        assert!(adam(AdamOptions { beta1: 1.0, ..Default::default() }).unwrap().contains("beta1 = 1 is out of range"));
+        assert!(adam(AdamOptions::default()).is_none());
+        let e = Sgd::try_new(p(), SgdOptions { momentum: -0.9, ..Default::default() }).err().unwrap().to_string();
+        assert!(e.contains("momentum = -0.9 is out of range: it must be ≥ 0"), "{e}");
+        // new panics with the same message
+        let panic = std::panic::catch_unwind(|| Adam::new(p(), AdamOptions { lr: -1.0, ..Default::default() }));
+        let message = panic.err().unwrap().downcast_ref::<String>().cloned().unwrap();
+        assert!(message.starts_with("Adam: learning rate lr = -1 is negative"), "{message}");
+        // a schedule may bring the learning rate down to 0, not below
+        let mut opt = Sgd::new(p(), SgdOptions::default());
+        opt.set_learning_rate(0.0);
+        assert!(opt.check().is_ok());
+        let mut opt = std::panic::AssertUnwindSafe(opt);
+        assert!(std::panic::catch_unwind(move || opt.set_learning_rate(f64::NAN)).is_err());
     }
 }

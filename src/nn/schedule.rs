@@ -1,5 +1,8 @@
 //! Learning-rate schedules α(t) of the gradient-descent lecture.
 
+use crate::error::{Error, Result};
+use crate::nn::optim::check_learning_rate;
+
 /// A learning rate as a function of the step (or epoch) t = 0, 1, 2, …
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Schedule {
@@ -78,9 +81,41 @@ impl Schedule {
     }
 }
 
+impl Schedule {
+    /// An error if α(t) is NaN, infinite or negative for a step t < `steps`, naming the first
+    /// such step, or if it is 0 at every step (nothing would be learned). A schedule may reach 0
+    /// (e.g. a cosine decay to `min: 0.0`).
+    pub fn check(&self, steps: usize) -> Result<()> {
+        for t in 0..steps {
+            check_learning_rate(&format!("schedule {self:?} at t = {t}"), self.at(t), true)?;
+        }
+        if steps > 0 && (0..steps).all(|t| self.at(t) == 0.0) {
+            return Err(Error::invalid(
+                format!("schedule {self:?}"),
+                format!("the learning rate is 0 at every one of the {steps} steps: nothing would be learned"),
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schedules_that_give_bad_learning_rates_are_named() {
+        let e = Schedule::Exponential { lr: f64::NAN, decay: 0.1 }.check(5).unwrap_err().to_string();
+        assert!(e.contains("at t = 0") && e.contains("lr = NaN is not a number"), "{e}");
+        // 0.1 − 0.02 t turns negative after t = 5
+        let e = Schedule::Linear { lr: 0.1, end: -0.1, steps: 10 }.check(10).unwrap_err().to_string();
+        assert!(e.contains("at t = 6") && e.contains("is negative"), "{e}");
+        let e = Schedule::Constant { lr: 0.0 }.check(3).unwrap_err().to_string();
+        assert!(e.contains("0 at every one of the 3 steps"), "{e}");
+        // a decay to 0 and the schedules of the course are fine
+        Schedule::WarmupCosine { lr: 1.0, warmup: 2, total: 10, min: 0.0 }.check(12).unwrap();
+        Schedule::Step { lr: 0.1, factor: 0.5, every: 10 }.check(100).unwrap();
+    }
 
     #[test]
     fn values_stated_in_the_course() {

@@ -3,6 +3,7 @@
 
 use super::style::{ensure_font, TITLE_SIZE};
 use crate::error::{Error, Result};
+use crate::save::{already_exists, write_file};
 use base64::Engine as _;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -42,6 +43,11 @@ pub struct Figure {
     title: Option<String>,
 }
 
+/// The largest width or height of a figure, in pixels.
+pub const MAX_FIGURE_SIDE: u32 = 8192;
+/// The largest number of pixels of a figure (4096 × 4096: 48 MB of RGB).
+pub const MAX_FIGURE_PIXELS: u64 = 4096 * 4096;
+
 /// Width of one panel in pixels, unless set with [`Figure::size`].
 const PANEL_WIDTH: u32 = 640;
 /// Height of one panel in pixels, unless set with [`Figure::size`].
@@ -72,7 +78,9 @@ impl Figure {
         Ok(Figure { panels, columns, width: w * columns as u32, height: h * rows, title: None })
     }
 
-    /// Sets the size of the whole figure in pixels.
+    /// Sets the size of the whole figure in pixels (at least 50 a side). A figure larger than
+    /// [`MAX_FIGURE_SIDE`] a side or [`MAX_FIGURE_PIXELS`] in all is refused when it is drawn,
+    /// with an error that gives the size.
     pub fn size(mut self, width: u32, height: u32) -> Self {
         self.width = width.max(50);
         self.height = height.max(50);
@@ -102,11 +110,28 @@ impl Figure {
         Ok(body.split_evenly((rows, self.columns)))
     }
 
+    /// An error if the figure is too large to draw (it would take gigabytes, or abort the
+    /// process on a failed allocation).
+    fn check_size(&self, op: &str) -> Result<()> {
+        let (w, h) = (self.width, self.height);
+        if w > MAX_FIGURE_SIDE || h > MAX_FIGURE_SIDE || u64::from(w) * u64::from(h) > MAX_FIGURE_PIXELS {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "a figure of {w} × {h} px is too large: at most {MAX_FIGURE_SIDE} px a side and {MAX_FIGURE_PIXELS} \
+                     px in all (4096 × 4096); set a smaller size, e.g. .size(1200, 800) (a panel is 640 × 420 px)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Renders to PNG bytes.
     pub fn to_png(&self) -> Result<Vec<u8>> {
+        self.check_size("Figure::to_png")?;
         ensure_font();
         let (w, h) = (self.width, self.height);
-        let mut rgb = vec![255u8; (w * h * 3) as usize];
+        let mut rgb = vec![255u8; w as usize * h as usize * 3];
         {
             let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
             for (panel, cell) in self.panels.iter().zip(self.cells(&root)?) {
@@ -119,6 +144,7 @@ impl Figure {
 
     /// Renders to an SVG document.
     pub fn to_svg(&self) -> Result<String> {
+        self.check_size("Figure::to_svg")?;
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (self.width, self.height)).into_drawing_area();
@@ -130,16 +156,26 @@ impl Figure {
         Ok(svg)
     }
 
-    /// Saves as PNG.
+    /// Saves as PNG to a new file. An existing file is never replaced: the call is refused with
+    /// an error naming the file; [`Figure::save_png_overwrite`] replaces it.
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_png()?).map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+        save("save_png", path.as_ref(), &self.to_png()?, false)
     }
 
-    /// Saves as SVG.
+    /// Saves as PNG, replacing the file at `path` if there is one.
+    pub fn save_png_overwrite(&self, path: impl AsRef<Path>) -> Result<()> {
+        save("save_png_overwrite", path.as_ref(), &self.to_png()?, true)
+    }
+
+    /// Saves as SVG to a new file. An existing file is never replaced: the call is refused with
+    /// an error naming the file; [`Figure::save_svg_overwrite`] replaces it.
     pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_svg()?).map_err(|e| Error::plot(format!("saving {}", path.display()), e))
+        save("save_svg", path.as_ref(), self.to_svg()?.as_bytes(), false)
+    }
+
+    /// Saves as SVG, replacing the file at `path` if there is one.
+    pub fn save_svg_overwrite(&self, path: impl AsRef<Path>) -> Result<()> {
+        save("save_svg_overwrite", path.as_ref(), self.to_svg()?.as_bytes(), true)
     }
 
     /// Shows the figure in the notebook now (useful inside loops; a figure that is the last
@@ -172,6 +208,25 @@ impl std::fmt::Debug for Figure {
     }
 }
 
+/// Writes a rendered figure; `op` names the method in the messages.
+fn save(op: &str, path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    write_file(path, bytes, overwrite).map_err(|e| {
+        let context = format!("{op} {}", path.display());
+        if already_exists(&e) {
+            let replace = if op.starts_with("save_png") { "save_png_overwrite" } else { "save_svg_overwrite" };
+            Error::plot(
+                context,
+                format!(
+                    "the file already exists, and {op} does not replace a file: choose another name, delete the \
+                     old file, or call {replace}(path) to replace it"
+                ),
+            )
+        } else {
+            Error::plot(context, e)
+        }
+    })
+}
+
 /// Encodes an RGB8 buffer as PNG.
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -186,4 +241,52 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
         writer.write_image_data(rgb).map_err(|e| Error::plot("encoding PNG", e))?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::LinePlot;
+
+    fn small() -> Figure {
+        LinePlot::new("t").line("a", [0.0, 1.0], [1.0, 0.0]).figure().size(120, 90)
+    }
+
+    #[test]
+    fn saving_refuses_to_replace_an_existing_file() {
+        let dir = std::env::temp_dir().join(format!("dlcourse-fig-exists-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (ext, png) in [("png", true), ("svg", false)] {
+            let path = dir.join(format!("notes.{ext}"));
+            std::fs::write(&path, "my notes").unwrap();
+            let e = if png { small().save_png(&path) } else { small().save_svg(&path) }.unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("notes.{ext}"))
+                    && e.contains("already exists")
+                    && e.contains(&format!("save_{ext}_overwrite(path)")),
+                "{e}"
+            );
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "my notes", "the file is untouched");
+            if png { small().save_png_overwrite(&path) } else { small().save_svg_overwrite(&path) }.unwrap();
+            assert_ne!(std::fs::read(&path).unwrap(), b"my notes");
+            // a new file is written by the simple call
+            let fresh = dir.join(format!("fresh.{ext}"));
+            if png { small().save_png(&fresh) } else { small().save_svg(&fresh) }.unwrap();
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_figure_too_large_to_draw_is_refused() {
+        let e = small().size(100_000, 100_000).to_png().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "Figure::to_png: a figure of 100000 × 100000 px is too large: at most 8192 px a side and 16777216 px in \
+             all (4096 × 4096); set a smaller size, e.g. .size(1200, 800) (a panel is 640 × 420 px)"
+        );
+        assert!(small().size(30_000, 30_000).to_svg().unwrap_err().to_string().contains("30000 × 30000 px"));
+        assert!(small().size(8000, 3000).to_png().unwrap_err().to_string().contains("16777216 px in all"));
+        assert!(small().size(u32::MAX, 60).to_png().is_err());
+        assert!(small().size(4096, 1000).to_png().is_ok());
+    }
 }

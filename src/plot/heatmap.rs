@@ -60,6 +60,25 @@ pub struct Heatmap {
     overlays: Vec<Overlay>,
     equal: bool,
     colours_used: usize,
+    /// Why the heatmap cannot be drawn (a resolution over [`MAX_HEATMAP_RESOLUTION`] given to
+    /// a method that cannot return an error): drawing returns it as the error.
+    problem: Option<(String, String)>,
+}
+
+/// The largest resolution of a heatmap's grid (or of its arrows): 1000 × 1000 samples, more
+/// than the pixels of a figure's panel.
+pub const MAX_HEATMAP_RESOLUTION: usize = 1000;
+
+/// What is wrong with `resolution` if it is over [`MAX_HEATMAP_RESOLUTION`].
+fn resolution_problem(what: &str, resolution: usize) -> Option<String> {
+    (resolution > MAX_HEATMAP_RESOLUTION).then(|| {
+        format!(
+            "{what} = {resolution} is too large: at most {MAX_HEATMAP_RESOLUTION} ({resolution} × {resolution} \
+             samples would take {:.1} GB, and more time than the few hundred pixels of a figure can show); 60 to \
+             200 is plenty",
+            (resolution as f64).powi(2) * 8.0 / 1e9
+        )
+    })
 }
 
 /// `n` evenly spaced values from `lo` to `hi` inclusive.
@@ -79,7 +98,9 @@ impl Heatmap {
     /// Samples `f(x, y)` on a `resolution × resolution` grid over the rectangle.
     ///
     /// Ranges that are empty or not finite are replaced by (−1, 1) so that something is drawn;
-    /// use [`Heatmap::from_grid`] to get an error instead.
+    /// use [`Heatmap::from_grid`] to get an error instead. A resolution over
+    /// [`MAX_HEATMAP_RESOLUTION`] is not sampled: drawing the heatmap returns an error that
+    /// gives it.
     pub fn from_fn(
         title: impl Into<String>,
         x_range: (f64, f64),
@@ -87,11 +108,18 @@ impl Heatmap {
         resolution: usize,
         f: impl Fn(f64, f64) -> f64,
     ) -> Self {
+        let title = title.into();
         let fix = |r: (f64, f64)| if check_range("", "", r).is_ok() { r } else { (-1.0, 1.0) };
         let (x_range, y_range) = (fix(x_range), fix(y_range));
+        if let Some(problem) = resolution_problem("resolution", resolution) {
+            let op = format!("Heatmap::from_fn \"{title}\"");
+            let mut map = Self::with_values(title, x_range, y_range, Array2::zeros((2, 2)), Fill::Colormap);
+            map.problem = Some((op, problem));
+            return map;
+        }
         let (xs, ys) = (grid(x_range.0, x_range.1, resolution), grid(y_range.0, y_range.1, resolution));
         let values = Array2::from_shape_fn((ys.len(), xs.len()), |(j, i)| f(xs[i], ys[j]));
-        Self::with_values(title.into(), x_range, y_range, values, Fill::Colormap)
+        Self::with_values(title, x_range, y_range, values, Fill::Colormap)
     }
 
     /// Values already computed on a grid: `values[[j, i]]` is the value at the i-th x and the
@@ -129,6 +157,9 @@ impl Heatmap {
         let op = format!("Heatmap::decision_regions \"{title}\"");
         check_range(&op, "x_range", x_range)?;
         check_range(&op, "y_range", y_range)?;
+        if let Some(problem) = resolution_problem("resolution", resolution) {
+            return Err(Error::invalid(op, problem));
+        }
         let (xs, ys) = (grid(x_range.0, x_range.1, resolution), grid(y_range.0, y_range.1, resolution));
         let (nx, ny) = (xs.len(), ys.len());
         let points = Array2::from_shape_fn((nx * ny, 2), |(k, c)| if c == 0 { xs[k % nx] } else { ys[k / nx] });
@@ -159,6 +190,7 @@ impl Heatmap {
             overlays: vec![],
             equal: false,
             colours_used: 0,
+            problem: None,
         }
     }
 
@@ -265,7 +297,14 @@ impl Heatmap {
     /// Arrows of a vector field sampled on an `n × n` grid, scaled so that the longest arrow is
     /// 0.9 grid spacings long (a zero vector is drawn as a dot). For gradients, pass ∇f to show
     /// steepest ascent or −∇f to show the way gradient descent goes.
+    ///
+    /// An `n` over [`MAX_HEATMAP_RESOLUTION`] draws no arrows: drawing returns an error that gives it.
     pub fn quiver(mut self, n: usize, field: impl Fn(f64, f64) -> (f64, f64)) -> Self {
+        if let Some(problem) = resolution_problem("n", n) {
+            let op = format!("Heatmap::quiver \"{}\"", self.title);
+            self.problem.get_or_insert((op, problem));
+            return self;
+        }
         let (xs, ys) = (grid(self.x_range.0, self.x_range.1, n + 2), grid(self.y_range.0, self.y_range.1, n + 2));
         let mut starts = vec![];
         let mut vectors = vec![];
@@ -359,6 +398,9 @@ fn cell_segments(v: [f64; 4], corners: [(f64, f64); 4], level: f64) -> Vec<((f64
 
 impl Draw for Heatmap {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        if let Some((op, problem)) = &self.problem {
+            return Err(Error::invalid(op.clone(), problem.clone()));
+        }
         let err = |e: &dyn std::fmt::Display| Error::plot(format!("Heatmap \"{}\"", self.title), e);
         let with_bar = matches!(self.fill, Fill::Colormap | Fill::Bands(_));
         let (w, _) = area.dim_in_pixel();
@@ -580,5 +622,26 @@ mod tests {
             .points("p", array![[1.0, 2.0, 3.0]].view())
             .unwrap_err();
         assert!(e.to_string().contains("(n, 2)"));
+    }
+
+    #[test]
+    fn a_resolution_too_large_is_refused_without_sampling() {
+        let calls = std::cell::Cell::new(0usize);
+        let map = Heatmap::from_fn("big", (0.0, 1.0), (0.0, 1.0), 100_000, |x, _| {
+            calls.set(calls.get() + 1);
+            x
+        });
+        assert_eq!(calls.get(), 0, "f is not evaluated 10¹⁰ times");
+        let e = map.levels(5).figure().to_png().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "Heatmap::from_fn \"big\": resolution = 100000 is too large: at most 1000 (100000 × 100000 samples \
+             would take 80.0 GB, and more time than the few hundred pixels of a figure can show); 60 to 200 is plenty"
+        );
+        let e = Heatmap::decision_regions("d", (0.0, 1.0), (0.0, 1.0), 5000, |p| Array1::zeros(p.nrows()));
+        assert!(e.unwrap_err().to_string().contains("resolution = 5000 is too large"));
+        let e = Heatmap::from_fn("q", (0.0, 1.0), (0.0, 1.0), 10, |x, _| x).quiver(2000, |x, y| (x, y));
+        assert!(e.figure().to_svg().unwrap_err().to_string().starts_with("Heatmap::quiver \"q\": n = 2000"));
+        assert!(Heatmap::from_fn("ok", (0.0, 1.0), (0.0, 1.0), 1000, |x, y| x * y).figure().to_png().is_ok());
     }
 }

@@ -139,6 +139,26 @@ impl LinePlot {
                 });
             }
         }
+        let drawable = |s: &Series| s.x.iter().zip(&s.y).any(|(x, y)| self.visible(*x, *y));
+        if !self.series.iter().any(drawable) {
+            let names: Vec<String> = self
+                .series
+                .iter()
+                .map(|s| {
+                    let what = if s.x.is_empty() { "empty" } else { "no finite point" };
+                    format!("\"{}\" ({what})", s.name)
+                })
+                .collect();
+            let log = if self.log_y { ", or every value is ≤ 0 on the logarithmic y axis" } else { "" };
+            return Err(Error::invalid(
+                format!("LinePlot \"{}\"", self.title),
+                format!(
+                    "nothing to draw: no series has a point with finite x and y{log}: {}. The figure would be \
+                     blank; check the values (a NaN loss?)",
+                    names.join(", ")
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -365,12 +385,31 @@ mod tests {
         assert!(fig.to_png().is_ok());
         let fig = LinePlot::new("nan").line("n", &[0.0, 1.0, 2.0], &[f64::NAN, 1.0, f64::INFINITY]).figure();
         assert!(fig.to_png().is_ok());
-        let fig = LinePlot::new("log").log_y().line("l", &[0.0, 1.0], &[0.0, -1.0]).figure();
+        let fig = LinePlot::new("log").log_y().line("l", &[0.0, 1.0, 2.0], &[0.0, -1.0, 2.0]).figure();
         assert!(fig.to_png().is_ok());
         // an empty plot and mismatched lengths are errors that name the plot and the series.
         let e = LinePlot::new("empty").figure().to_png().unwrap_err().to_string();
         assert!(e.contains("empty") && e.contains("no series"), "{e}");
         let e = LinePlot::new("m").line("s", &[0.0, 1.0], &[1.0]).figure().to_png().unwrap_err().to_string();
         assert!(e.contains("series \"s\"") && e.contains("x has 2 values, y has 1"), "{e}");
+    }
+
+    #[test]
+    fn a_plot_with_nothing_finite_is_refused_not_blank() {
+        let e = LinePlot::new("loss").line("train", [1.0, 2.0], [f64::NAN, f64::NAN]).line(
+            "val",
+            Vec::<f64>::new(),
+            Vec::<f64>::new(),
+        );
+        let e = e.figure().to_png().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "LinePlot \"loss\": nothing to draw: no series has a point with finite x and y: \"train\" (no finite \
+             point), \"val\" (empty). The figure would be blank; check the values (a NaN loss?)"
+        );
+        let e = LinePlot::new("log").log_y().line("l", [0.0, 1.0], [0.0, -1.0]).figure().to_svg().unwrap_err();
+        assert!(e.to_string().contains("every value is ≤ 0 on the logarithmic y axis"), "{e}");
+        // one drawable point is enough
+        assert!(LinePlot::new("one").line("a", [0.0, 1.0], [f64::NAN, 1.0]).figure().to_png().is_ok());
     }
 }

@@ -9,6 +9,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+/// The largest side, in pixels, of the grid of cells of [`MatrixPlot::figure`].
+const MAX_GRID_PX: usize = 1800;
+
 /// A matrix drawn cell by cell (row 0 at the top), with optional labels, values written in the
 /// cells, and a colour bar.
 ///
@@ -87,10 +90,16 @@ impl MatrixPlot {
         Box::new(self)
     }
 
-    /// This plot as a one-panel figure, sized to the matrix.
+    /// This plot as a one-panel figure, sized to the matrix: cells of 12 to 48 px, smaller for a
+    /// matrix of more than 150 rows or columns so that the grid stays within about 1800 px.
     pub fn figure(self) -> Figure {
         let (r, c) = self.values.dim();
-        let cell = (40 * 12 / r.max(c).max(1)).clamp(12, 48) as u32;
+        let longest = r.max(c).max(1);
+        let cell = if longest * 12 > MAX_GRID_PX {
+            (MAX_GRID_PX / longest).max(1) as u32
+        } else {
+            (40 * 12 / longest).clamp(12, 48) as u32
+        };
         let w = (c as u32 * cell + 260).max(420);
         let h = (r as u32 * cell + 150).max(300);
         Figure::new(self).size(w, h)
@@ -101,8 +110,9 @@ impl MatrixPlot {
         colour_scale((lo, hi), self.signed)
     }
 
-    fn colour(&self, v: f64) -> RGBColor {
-        let (lo, hi) = self.scale();
+    /// The colour of `v` on the scale (lo, hi) of [`MatrixPlot::scale`] (computed once per
+    /// drawing: it scans every value).
+    fn colour(&self, v: f64, (lo, hi): (f64, f64)) -> RGBColor {
         let t = (v - lo) / (hi - lo);
         if self.signed {
             diverging(2.0 * t - 1.0)
@@ -154,7 +164,7 @@ impl Draw for MatrixPlot {
         let font_px = (cell as f64 * 0.38).clamp(8.0, 16.0);
         for ((r, c), &v) in self.values.indexed_iter() {
             let (x, y) = (x0 + c as i32 * cell, y0 + r as i32 * cell);
-            let colour = self.colour(v);
+            let colour = self.colour(v, (lo, hi));
             main.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], colour.filled())).map_err(|e| err(&e))?;
             if self.annotate && cell >= 14 {
                 let text = if !v.is_finite() {
@@ -239,5 +249,21 @@ mod tests {
         let e = MatrixPlot::new("m", m.view()).row_labels(&["a"]).figure().to_png().unwrap_err().to_string();
         assert!(e.contains("2 row labels"), "{e}");
         assert!(MatrixPlot::new("e", Array2::zeros((0, 3)).view()).figure().to_png().is_err());
+    }
+
+    #[test]
+    fn a_large_matrix_draws_in_linear_time() {
+        // 784 × 784 (a weight matrix of 28 × 28 images): once a scan of every value per cell,
+        // which never finished; now one scan
+        let m = Array2::from_shape_fn((784, 784), |(i, j)| ((i * 31 + j * 17) % 97) as f64 - 48.0);
+        let fig = MatrixPlot::new("W", m.view()).signed().figure();
+        let (w, h) = fig.dimensions();
+        assert!(w <= MAX_GRID_PX as u32 + 260 && h <= MAX_GRID_PX as u32 + 150, "{w} × {h}");
+        let start = std::time::Instant::now();
+        assert!(fig.to_png().is_ok());
+        assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+        // up to 150 rows, the cells keep their size (12 px from 40 rows on)
+        let size = MatrixPlot::new("m", Array2::zeros((150, 150)).view()).figure().dimensions();
+        assert_eq!(size, (150 * 12 + 260, 150 * 12 + 150));
     }
 }

@@ -20,8 +20,8 @@ mod style;
 mod surface;
 
 pub use bars::{BarChart, Histogram};
-pub use figure::{Figure, Panel};
-pub use heatmap::{decision_boundary, Heatmap};
+pub use figure::{Figure, Panel, MAX_FIGURE_PIXELS, MAX_FIGURE_SIDE};
+pub use heatmap::{decision_boundary, Heatmap, MAX_HEATMAP_RESOLUTION};
 pub use images::ImageGrid;
 pub use line::LinePlot;
 pub use matrix::MatrixPlot;

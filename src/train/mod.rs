@@ -6,6 +6,6 @@ mod checkpoint;
 mod fit;
 mod metrics;
 
-pub use checkpoint::{load_parameters, save_parameters};
+pub use checkpoint::{load_parameters, save_parameters, save_parameters_overwrite};
 pub use fit::{fit_classifier, shuffled_batches, EpochRecord, FitOptions, History};
 pub use metrics::{accuracy, argmax_rows, confusion_matrix, evaluate_classifier, predict_classes};

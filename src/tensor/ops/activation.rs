@@ -1,7 +1,7 @@
 //! Activation functions and the (log-)softmax.
 
-use crate::error::Result;
 use super::map::{map1, map2, map3};
+use crate::error::Result;
 use crate::tensor::Tensor;
 use ndarray::{Axis, Zip};
 
@@ -24,17 +24,39 @@ impl Tensor {
         self.map_elementwise("tanh", f64::tanh, |_, t| 1.0 - t * t)
     }
 
-    /// ReLU(a) = max(a, 0). ∂/∂a = 1 if a > 0, else 0.
+    /// ReLU(a) = max(a, 0). ∂/∂a = 1 if a > 0, else 0. NaN stays NaN, and so does its
+    /// gradient (as in PyTorch: a NaN input must not turn into a plausible 0).
     pub fn relu(&self) -> Tensor {
-        self.map_elementwise("relu", |x| x.max(0.0), |x, _| if x > 0.0 { 1.0 } else { 0.0 })
+        self.map_elementwise(
+            "relu",
+            |x| if x.is_nan() { x } else { x.max(0.0) },
+            |x, _| {
+                if x > 0.0 {
+                    1.0
+                } else if x.is_nan() {
+                    f64::NAN
+                } else {
+                    0.0
+                }
+            },
+        )
     }
 
-    /// Leaky ReLU: a if a > 0, else slope·a. ∂/∂a = 1 or slope.
+    /// Leaky ReLU: a if a > 0, else slope·a. ∂/∂a = 1 or slope. NaN stays NaN, and so does its
+    /// gradient.
     pub fn leaky_relu(&self, slope: f64) -> Tensor {
         self.map_elementwise(
             "leaky_relu",
             move |x| if x > 0.0 { x } else { slope * x },
-            move |x, _| if x > 0.0 { 1.0 } else { slope },
+            move |x, _| {
+                if x > 0.0 {
+                    1.0
+                } else if x.is_nan() {
+                    f64::NAN
+                } else {
+                    slope
+                }
+            },
         )
     }
 
@@ -54,11 +76,20 @@ impl Tensor {
 
     /// softmax along `axis`: yᵢ = e^{aᵢ − max a} / Σⱼ e^{aⱼ − max a} (shifting by the max avoids
     /// overflow and does not change the result). ∂L/∂aᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
+    ///
+    /// A lane whose maximum is +∞ gets its limit: the +∞ entries share the probability equally,
+    /// the others get 0 (∞ − ∞ would give NaN). A NaN entry makes its lane NaN; a lane of −∞
+    /// only is NaN (it has no limit).
     pub fn softmax(&self, axis: usize) -> Result<Tensor> {
         self.check_axis("softmax", axis)?;
         let mut y = self.value().clone();
         for mut lane in y.lanes_mut(Axis(axis)) {
             let m = lane.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            if m == f64::INFINITY && !lane.iter().any(|v| v.is_nan()) {
+                let top = lane.iter().filter(|&&v| v == m).count() as f64;
+                lane.mapv_inplace(|v| if v == m { 1.0 / top } else { 0.0 });
+                continue;
+            }
             lane.mapv_inplace(|v| (v - m).exp());
             let s = lane.sum();
             lane.mapv_inplace(|v| v / s);
@@ -72,11 +103,19 @@ impl Tensor {
 
     /// log-softmax along `axis`: aᵢ − max a − log Σⱼ e^{aⱼ − max a}.
     /// ∂L/∂aᵢ = gᵢ − softmax(a)ᵢ Σⱼ gⱼ.
+    ///
+    /// A lane whose maximum is +∞ gets its limit: −log k for its k entries equal to +∞, −∞ for
+    /// the others (as [`Tensor::softmax`]).
     pub fn log_softmax(&self, axis: usize) -> Result<Tensor> {
         self.check_axis("log_softmax", axis)?;
         let mut y = self.value().clone();
         for mut lane in y.lanes_mut(Axis(axis)) {
             let m = lane.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            if m == f64::INFINITY && !lane.iter().any(|v| v.is_nan()) {
+                let log_top = (lane.iter().filter(|&&v| v == m).count() as f64).ln();
+                lane.mapv_inplace(|v| if v == m { -log_top } else { f64::NEG_INFINITY });
+                continue;
+            }
             let log_sum = lane.fold(0.0, |s, &v| s + (v - m).exp()).ln() + m;
             lane.mapv_inplace(|v| v - log_sum);
         }
@@ -100,9 +139,53 @@ mod tests {
 
     #[test]
     fn tanh_by_exp_matches_the_library_and_saturates() {
-        let worst = (-4000..=4000).map(|k| k as f64 / 200.0).map(|z| (tanh_by_exp(z) - z.tanh()).abs()).fold(0.0, f64::max);
+        let worst =
+            (-4000..=4000).map(|k| k as f64 / 200.0).map(|z| (tanh_by_exp(z) - z.tanh()).abs()).fold(0.0, f64::max);
         assert!(worst < 5e-16, "largest absolute difference {worst:e}");
         assert_eq!((tanh_by_exp(400.0), tanh_by_exp(-400.0)), (1.0, -1.0));
         assert_eq!((tanh_by_exp(f64::INFINITY), tanh_by_exp(f64::NEG_INFINITY)), (1.0, -1.0));
+    }
+
+    #[test]
+    fn infinite_logits_give_the_limit_and_nan_is_kept() {
+        let inf = f64::INFINITY;
+        let t = Tensor::new(ndarray::arr2(&[[inf, 1.0, inf], [inf, -inf, 0.0], [1.0, 2.0, 3.0]]).into_dyn());
+        let s = t.softmax(1).unwrap();
+        assert_eq!(s.value().index_axis(Axis(0), 0).iter().copied().collect::<Vec<f64>>(), vec![0.5, 0.0, 0.5]);
+        assert_eq!(s.value().index_axis(Axis(0), 1).iter().copied().collect::<Vec<f64>>(), vec![1.0, 0.0, 0.0]);
+        let ls = t.log_softmax(1).unwrap();
+        assert_eq!(
+            ls.value().index_axis(Axis(0), 0).iter().copied().collect::<Vec<f64>>(),
+            vec![-(2f64.ln()), -inf, -(2f64.ln())]
+        );
+        assert_eq!(ls.value().index_axis(Axis(0), 1).iter().copied().collect::<Vec<f64>>(), vec![0.0, -inf, -inf]);
+        // finite lanes are computed as before, bit for bit
+        let finite = Tensor::from_slice(&[1.0, 2.0, 3.0]);
+        assert_eq!(
+            ls.value().index_axis(Axis(0), 2).iter().copied().collect::<Vec<f64>>(),
+            finite.log_softmax(0).unwrap().value().as_slice().unwrap()
+        );
+        // the gradient at the limit is finite
+        let p = crate::tensor::Param::new("p", t.value().clone());
+        p.tensor().log_softmax(1).unwrap().gather_rows(&[0, 0, 2]).unwrap().sum().backward().unwrap();
+        assert!(p.grad().unwrap().iter().all(|g| g.is_finite()), "{}", p.grad().unwrap());
+        // NaN is not hidden
+        let n = Tensor::from_slice(&[inf, f64::NAN]).softmax(0).unwrap();
+        assert!(n.value().iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn relu_and_leaky_relu_keep_nan_forward_and_backward() {
+        let p = crate::tensor::Param::new("p", ndarray::arr1(&[f64::NAN, -1.0, 2.0]).into_dyn());
+        for leaky in [false, true] {
+            let y = if leaky { p.tensor().leaky_relu(0.1) } else { p.tensor().relu() };
+            assert!(y.value()[[0]].is_nan(), "{}", y.value());
+            assert_eq!(y.value()[[2]], 2.0);
+            y.sum().backward().unwrap();
+            let g = p.grad().unwrap();
+            assert!(g[[0]].is_nan() && g[[2]] == 1.0, "{g}");
+            assert_eq!(g[[1]], if leaky { 0.1 } else { 0.0 });
+            p.zero_grad();
+        }
     }
 }

@@ -17,6 +17,14 @@ pub fn conv_output_size(input: usize, kernel: usize, stride: usize, padding: usi
     (stride > 0 && padded >= kernel).then(|| (padded - kernel) / stride + 1)
 }
 
+/// An error unless a pooling window has at least one entry.
+fn check_pool_kernel(op: &str, k: usize) -> Result<()> {
+    if k == 0 {
+        return Err(Error::invalid(op, "kernel size k = 0: a pooling window needs k ≥ 1 (e.g. 2 for 2×2 windows)"));
+    }
+    Ok(())
+}
+
 /// Geometry of a 2-D convolution or pooling window.
 #[derive(Clone, Copy, Debug)]
 struct Window {
@@ -228,6 +236,7 @@ impl Tensor {
     /// (n, c, h, w) → (n, c, ⌊(h − k)/s⌋ + 1, ⌊(w − k)/s⌋ + 1)
     pub fn max_pool2d(&self, k: usize, stride: usize) -> Result<Tensor> {
         self.check_4d("max_pool2d")?;
+        check_pool_kernel("max_pool2d", k)?;
         let win = Window::new("max_pool2d", self.shape(), k, k, (stride, stride), (0, 0))?;
         let x = as4(self.value());
         let (n, c, h, w) = x.dim();
@@ -245,7 +254,8 @@ impl Tensor {
                     for u in 0..k {
                         let start = first + u * w;
                         for (at, &value) in xs[start..start + k].iter().enumerate() {
-                            if value > best.0 {
+                            // a NaN in the window makes its maximum NaN (as in PyTorch)
+                            if value > best.0 || (value.is_nan() && !best.0.is_nan()) {
                                 best = (value, start + at);
                             }
                         }
@@ -275,6 +285,7 @@ impl Tensor {
     /// (n, c, h, w) → (n, c, ⌊(h − k)/s⌋ + 1, ⌊(w − k)/s⌋ + 1)
     pub fn avg_pool2d(&self, k: usize, stride: usize) -> Result<Tensor> {
         self.check_4d("avg_pool2d")?;
+        check_pool_kernel("avg_pool2d", k)?;
         let win = Window::new("avg_pool2d", self.shape(), k, k, (stride, stride), (0, 0))?;
         let x = as4(self.value());
         let (n, c, h, w) = x.dim();
@@ -377,5 +388,19 @@ mod tests {
         assert_eq!(x.avg_pool2d(2, 2).unwrap().value().as_slice().unwrap(), &[3.5, 5.5]);
         let e = Tensor::zeros(&[2, 2]).max_pool2d(2, 2).unwrap_err().to_string();
         assert!(e.contains("max_pool2d") && e.contains("(n, c, h, w)"), "{e}");
+    }
+
+    #[test]
+    fn pooling_refuses_an_empty_window_and_keeps_nan() {
+        let x = Tensor::zeros(&[1, 1, 4, 4]);
+        let e = x.max_pool2d(0, 1).unwrap_err().to_string();
+        assert_eq!(e, "max_pool2d: kernel size k = 0: a pooling window needs k ≥ 1 (e.g. 2 for 2×2 windows)");
+        assert!(x.avg_pool2d(0, 1).unwrap_err().to_string().starts_with("avg_pool2d: kernel size k = 0"));
+        // a NaN anywhere in a window, first or not, makes its maximum NaN; the other windows are unchanged
+        let mut v = ndarray::Array4::from_shape_fn((1, 1, 2, 4), |(_, _, i, j)| (i * 4 + j) as f64);
+        v[[0, 0, 1, 0]] = f64::NAN;
+        let pooled = Tensor::new(v.into_dyn()).max_pool2d(2, 2).unwrap();
+        let out = pooled.value().as_slice().unwrap().to_vec();
+        assert!(out[0].is_nan() && out[1] == 7.0, "{out:?}");
     }
 }

@@ -7,13 +7,14 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 .PHONY: help setup course test test-crate test-runner test-notebooks test-browser test-portability lab notebooks clean
 
 # OpenBLAS kernels the test run's notebooks take in turn (see tools/run_notebooks.py): kernels other
-# than the machine's own, so that a check that holds only on one processor's rounding fails here.
-CORETYPES_IN_TURN ?= Zen,SkylakeX,Haswell,native
+# than the machine's own (Sandybridge: no fused multiply-add, different bits in every product), so
+# that a check that holds only on one processor's rounding fails here.
+CORETYPES_IN_TURN ?= Zen,SkylakeX,Haswell,Sandybridge,native
 
 help:
 	@echo "make course     set up, then execute every notebook into $(BUILD)/course and export HTML ($(BUILD)/course/html/index.html)"
 	@echo "make test       set up, then cargo test, the runner's own tests, every notebook headless, the browser test"
-	@echo "make test-portability  set up, then cargo test and every notebook under each OpenBLAS kernel (native, Haswell, SkylakeX, Zen)"
+	@echo "make test-portability  set up, then cargo test and every notebook under each OpenBLAS kernel (native, Haswell, SkylakeX, Zen, Sandybridge)"
 	@echo "make lab        open the workbook in JupyterLab on the Rust kernel"
 	@echo "make notebooks  (maintainers) refresh the outputs committed in notebooks/ (refuses if they have local edits; FORCE=1 overrides)"
 

@@ -4,11 +4,11 @@
 # OpenBLAS picks its compute kernel by processor, or by the environment variable OPENBLAS_CORETYPE,
 # and the last bits of every matrix product depend on it: a check that passes on one machine can
 # fail on another. This runs `cargo test` and all notebooks once per kernel (default: the machine's
-# own, Haswell, SkylakeX and Zen), writes the executed notebooks to build/portability/<kernel>/ and
-# prints one line per kernel. A kernel the processor cannot run is reported and skipped.
+# own, Haswell, SkylakeX, Zen and Sandybridge, which has no fused multiply-add), writes the
+# executed notebooks to build/portability/<kernel>/ and prints one line per kernel. A kernel the processor cannot run is reported and skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-CORETYPES=${CORETYPES:-native Haswell SkylakeX Zen}
+CORETYPES=${CORETYPES:-native Haswell SkylakeX Zen Sandybridge}
 PY=.venv/bin/python
 summary=()
 status=0

@@ -9,8 +9,8 @@ notebook, the cell number and the compiler or panic message.
 OpenBLAS picks its compute kernel by processor (or by OPENBLAS_CORETYPE), and the last bits of
 every matrix product depend on it, so a check can pass on one machine and fail on another.
 `--coretypes Zen,SkylakeX,Haswell,Sandybridge,native` runs the notebooks under those kernels in
-turn (notebook i gets entry i modulo their number; `native` is OpenBLAS's own choice for this processor), so that
-one run exercises kernels other than the machine's own. A kernel the processor cannot run (no
+turn (notebook i gets entry i modulo their number; `native` is OpenBLAS's own choice for this
+processor), so that one run exercises kernels other than the machine's own. A kernel the processor cannot run (no
 AVX-512 for SkylakeX) is replaced by `native`, and the report says so.
 
 Usage:

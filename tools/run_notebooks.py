@@ -196,7 +196,8 @@ def clean(nb) -> None:
             if cell.source.strip() == ":vars":
                 sort_vars_listing(cell.outputs)
             count += 1
-            cell.execution_count = count if cell.outputs else None
+            # every code cell ran, printed or not: a cell without a number reads as one that never ran
+            cell.execution_count = count
             for o in cell.outputs:
                 if "execution_count" in o:
                     o["execution_count"] = cell.execution_count

@@ -156,3 +156,13 @@ def test_a_kernel_the_processor_cannot_run_is_replaced_and_reported(monkeypatch)
     assert "SkylakeX needs avx512bw" in name and "which this processor lacks" in name, name
     with pytest.raises(SystemExit, match="unknown OpenBLAS core type 'Skylake'"):
         run_notebooks.blas_env("Skylake")
+
+
+def test_every_executed_cell_is_numbered_even_without_output():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("let a = 1;"), nbformat.v4.new_markdown_cell("text"),
+                nbformat.v4.new_code_cell("a")]
+    nb.cells[2].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=7)]
+    run_notebooks.clean(nb)
+    assert [nb.cells[0].execution_count, nb.cells[2].execution_count] == [1, 2]
+    assert nb.cells[2].outputs[0]["execution_count"] == 2

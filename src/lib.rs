@@ -14,12 +14,14 @@
 //!   losses, optimisers and a training loop;
 //! - [`geometry`]: distances and angles between points;
 //! - [`plot`]: one-call figures that show in JupyterLab (as PNG) and save as PNG or SVG;
+//! - [`display`]: showing figures while a cell runs, and a progress line updated in place;
 //! - [`table`]: polars data frames shown as HTML tables;
 //! - the libraries the course uses, re-exported so that a notebook needs no `:dep` of its own:
 //!   [`ndarray`], [`ndarray_linalg`], [`polars`], [`plotters`], [`linfa`], [`linfa_linear`], [`linfa_logistic`], [`linfa_reduction`], [`rand`].
 #![warn(missing_docs)]
 
 pub mod datasets;
+pub mod display;
 pub mod error;
 pub mod geometry;
 pub mod nn;

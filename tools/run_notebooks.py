@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Execute the course notebooks on the Rust (evcxr) kernel and report what failed.
+"""Execute the course notebooks on the course kernel (dlcourse-kernel) and report what failed.
 
-A cell fails when it does not compile (evcxr returns an error) *or when it panics*: under
-nbconvert/nbclient a panic (a failed `assert!`) is only text on stderr and the execution goes on,
-so this runner reads every cell's output and treats a panic as a failure. The report names the
-notebook, the cell number and the compiler or panic message.
+The course kernel fails a cell that does not compile, panics (a failed `assert!`) or returns an
+error with `?`, so nbclient stops at it like at any kernel's error; this runner reports the
+notebook, the cell and the kernel's message, and the values the cell printed before failing.
+It still reads a cell's stderr for one thing: text on stderr that did not fail the cell (a panic
+caught inside the cell, a figure that could not be drawn, a warning) fails the run, because a
+course notebook's cells print nothing there when all is well.
 
 OpenBLAS picks its compute kernel by processor (or by OPENBLAS_CORETYPE), and the last bits of
 every matrix product depend on it, so a check can pass on one machine and fail on another.
@@ -35,7 +37,6 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-PANIC = re.compile(r"thread '.*' panicked at|panicked at ")
 # The text a dlcourse Figure or Table gives besides its PNG or HTML; alone, the display was lost.
 DISPLAY_TEXT = re.compile(r"^(Figure \d+x\d+ px|Table \{ frame:)")
 
@@ -114,26 +115,18 @@ def error_text(outputs: list) -> str:
 
 
 def check_cell(cell, index: int) -> None:
-    """Raises CellFailure if the executed cell panicked or holds an error it was not allowed to raise."""
+    """Raises CellFailure if the executed cell wrote to stderr or holds an error it was not
+    allowed to raise, or shows a figure badly."""
     allowed = "raises-exception" in cell.get("metadata", {}).get("tags", [])
     stderr = ANSI.sub("", cell_text(cell.get("outputs", [])))
-    # what the cell printed before a panic or an error usually holds the measured values of the check
+    # what the cell printed before failing usually holds the measured values of the check
     stdout = ANSI.sub("", cell_text(cell.get("outputs", []), ("stdout",))).strip()
-    if PANIC.search(stderr) and not allowed:
-        printed = f"\n  --- printed before the panic ---\n{stdout}" if stdout else ""
-        raise CellFailure(index, "panicked (a failed check or a bug)", stderr.strip() + printed, cell.source)
-    if stderr.strip() and not allowed:
-        # evcxr prints an error returned with `?` on stderr, skips the rest of the cell and goes on
-        printed = f"\n  --- printed before the error ---\n{stdout}" if stdout else ""
-        raise CellFailure(
-            index,
-            "stopped with an error (a `?` returned Err, or something wrote to stderr): the rest of the cell did not run",
-            stderr.strip() + printed,
-            cell.source,
-        )
+    printed = f"\n  --- printed before ---\n{stdout}" if stdout else ""
     if not allowed and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-        message = error_text(cell.outputs) or stderr.strip() or "(evcxr gave no message)"
-        raise CellFailure(index, "failed to compile or run", message, cell.source)
+        message = error_text(cell.outputs) or stderr.strip() or "(the kernel gave no message)"
+        raise CellFailure(index, "failed (did not compile, panicked, or returned an error)", message + printed, cell.source)
+    if stderr.strip() and not allowed:
+        raise CellFailure(index, "wrote to stderr (a warning, or a panic the cell caught)", stderr.strip() + printed, cell.source)
     for o in cell.get("outputs", []):
         data = o.get("data", {})
         text = "".join(data.get("text/plain", ""))
@@ -231,12 +224,11 @@ def execute(path: Path, timeout: int, env: dict[str, str] | None = None) -> tupl
     try:
         client.execute(**({"env": env} if env is not None else {}))
     except CellExecutionError as e:
-        # nbclient stops on an error output: report the failing cell with its real message.
+        # nbclient stops at the first failed cell: report it with the kernel's message.
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
                 if "raises-exception" not in cell.metadata.get("tags", []):
-                    msg = error_text(cell.outputs) or ANSI.sub("", cell_text(cell.outputs)).strip() or ANSI.sub("", str(e))
-                    raise CellFailure(i, "failed to compile or run", msg, cell.source) from None
+                    check_cell(cell, i)
         raise CellFailure(-1, "failed", ANSI.sub("", str(e)), "") from None
     except CellTimeoutError as e:
         raise CellFailure(max(started, default=-1), f"timed out after {timeout} s", str(e), "") from None
@@ -291,10 +283,8 @@ def main() -> int:
     if not args.out and not args.inplace:
         ap.error("say where the executed notebooks go: --out FOLDER, or --inplace")
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    # One kernel at a time, so they can share evcxr's work folder: the crate (a path dependency,
-    # which evcxr's :cache skips) is then compiled once per run instead of once per notebook.
-    os.environ.setdefault("EVCXR_TMPDIR", str(ROOT / "build" / "evcxr-tmp"))
-    Path(os.environ["EVCXR_TMPDIR"]).mkdir(parents=True, exist_ok=True)
+    # The course kernel keeps its compiled crate in a working folder of its own
+    # (target/kernel-slots): one kernel at a time, the notebooks all reuse the first.
     if not paths:
         print("no notebooks found", file=sys.stderr)
         return 1

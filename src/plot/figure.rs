@@ -179,32 +179,41 @@ impl Figure {
     }
 
     /// Shows the figure in the notebook now (useful inside loops; a figure that is the last
-    /// expression of a cell shows itself).
+    /// expression of a cell shows itself). In the course kernel every figure a cell shows stays,
+    /// in order; in stock evcxr_jupyter a later figure of the same cell replaces this one.
     pub fn show(&self) {
-        self.evcxr_display();
+        match self.to_png() {
+            Ok(png) => crate::display::show(&[("image/png", &base64_of(&png)), ("text/plain", &self.describe())]),
+            Err(e) => eprintln!("the figure could not be drawn: {e}"),
+        }
     }
 
     /// Called by evcxr when the figure is the value of a cell: emits the PNG (shown by JupyterLab
     /// even in an untrusted notebook, by nbconvert's HTML and by PNG-only viewers).
     pub fn evcxr_display(&self) {
         match self.to_png() {
-            Ok(png) => {
-                let b64 = base64::engine::general_purpose::STANDARD.encode(png);
-                println!(
-                    "EVCXR_BEGIN_CONTENT image/png\n{b64}\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\nFigure {}x{} px, {} panel(s)\nEVCXR_END_CONTENT",
-                    self.width,
-                    self.height,
-                    self.panels.len()
-                );
-            }
+            Ok(png) => println!(
+                "EVCXR_BEGIN_CONTENT image/png\n{}\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
+                base64_of(&png),
+                self.describe()
+            ),
             Err(e) => eprintln!("the figure could not be drawn: {e}"),
         }
     }
+
+    /// The figure's text form: its size and number of panels.
+    fn describe(&self) -> String {
+        format!("Figure {}x{} px, {} panel(s)", self.width, self.height, self.panels.len())
+    }
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 impl std::fmt::Debug for Figure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Figure {}x{} px, {} panel(s)", self.width, self.height, self.panels.len())
+        f.write_str(&self.describe())
     }
 }
 

@@ -9,7 +9,6 @@ use crate::plot::{Figure, LinePlot};
 use crate::tensor::{no_grad, Param, Tensor};
 use ndarray::{ArrayD, Axis};
 use rand::{rngs::StdRng, seq::SliceRandom, SeedableRng};
-use std::io::Write as _;
 
 /// The indices 0..n shuffled by a generator seeded with `seed`, cut into batches of
 /// `batch_size` (the last one may be smaller).
@@ -231,6 +230,7 @@ pub fn fit_classifier(
     }
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut history = History::default();
+    let mut progress = crate::display::Progress::new();
     let mut best: Option<(f64, usize, Vec<Tensor>)> = None;
     // the parameters that gave the last finite training loss (none before the first step)
     let mut last_good: Option<Vec<Tensor>> = None;
@@ -303,11 +303,10 @@ pub fn fit_classifier(
                 (Some(l), Some(a)) => format!(", validation loss {l:.4} accuracy {a:.3}"),
                 _ => String::new(),
             };
-            print!(
-                "\repoch {epoch}/{}: train loss {:.4} accuracy {:.3}{val}   ",
+            progress.update(&format!(
+                "epoch {epoch}/{}: train loss {:.4} accuracy {:.3}{val}",
                 options.epochs, record.train_loss, record.train_accuracy
-            );
-            let _ = std::io::stdout().flush();
+            ));
         }
         history.epochs.push(record);
         if let (Some(patience), Some(vl)) = (options.patience, val_loss) {
@@ -323,7 +322,7 @@ pub fn fit_classifier(
         }
     }
     if options.progress {
-        println!();
+        progress.finish();
         if let Some(s) = &history.stopped {
             println!("{s}");
         }

@@ -1,0 +1,74 @@
+//! dlcourse-kernel: the course's Jupyter kernel. Cells are Rust, compiled and run by the evcxr
+//! library, as in evcxr_jupyter; unlike it, a panic or an error returned with `?` fails the cell,
+//! every display of a cell is shown (and can be updated in place), and the course crate is
+//! compiled as soon as the kernel starts. See the README's "The course kernel".
+//!
+//! Modules, one per concern: `wire` (the Jupyter protocol), `server` (sockets and requests),
+//! `exec` (running cells with evcxr), `output` (what cells print, displays, how they ended),
+//! `child` (the process that runs cells), `warm` (the course crate before the first cell),
+//! `install` (the kernelspec).
+
+mod child;
+mod exec;
+mod install;
+mod output;
+mod server;
+mod warm;
+mod wire;
+
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+
+const USAGE: &str = "usage: dlcourse-kernel CONNECTION_FILE | --install --prefix DIR";
+
+fn main() -> Result<()> {
+    // evcxr starts this binary again as the process that runs cells (and as a rustc wrapper);
+    // in those roles `runtime_hook` does not return.
+    if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
+        child::watch_stdout();
+    }
+    evcxr::runtime_hook();
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["--install", "--prefix", prefix] => install::install(&PathBuf::from(prefix)),
+        ["--help"] | ["-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        [connection_file] if !connection_file.starts_with('-') => run(PathBuf::from(connection_file)),
+        _ => bail!("{USAGE}"),
+    }
+}
+
+fn run(connection_file: PathBuf) -> Result<()> {
+    let info = wire::ConnectionInfo::read(&connection_file)?;
+    set_build_environment();
+    let cwd = std::env::current_dir().context("the kernel's working folder")?;
+    let course = warm::Course::find(&cwd);
+    // Held until the process ends: the lock on this kernel's working folder.
+    let mut _slot_lock = None;
+    if let Some(course) = &course {
+        if std::env::var_os("EVCXR_TMPDIR").is_none() {
+            if let Some((dir, lock)) = course.claim_slot() {
+                std::env::set_var("EVCXR_TMPDIR", &dir);
+                _slot_lock = Some(lock);
+            }
+        }
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(server::serve(info, course))
+}
+
+/// The compile settings of cells and dependencies, and the flag the course crate reads to know
+/// that it runs in this kernel. Cargo reads profile settings from the environment, overriding the
+/// Cargo.toml evcxr generates (which compiles everything with debug assertions).
+fn set_build_environment() {
+    // ndarray's inner loops check debug assertions: training ran 1.4–3× slower with them.
+    if std::env::var_os("CARGO_PROFILE_DEV_DEBUG_ASSERTIONS").is_none() {
+        std::env::set_var("CARGO_PROFILE_DEV_DEBUG_ASSERTIONS", "false");
+    }
+    // An integer overflow in a student's cell still panics.
+    std::env::set_var("CARGO_PROFILE_DEV_OVERFLOW_CHECKS", "true");
+    std::env::set_var("DLCOURSE_KERNEL", env!("CARGO_PKG_VERSION"));
+}

@@ -4,7 +4,7 @@ PY := .venv/bin/python
 BUILD := build
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup course test test-crate test-runner test-notebooks test-browser test-portability lab notebooks clean
+.PHONY: help setup course test test-crate test-runner test-notebooks test-browser test-portability bench-kernel lab notebooks clean
 
 # OpenBLAS kernels the test run's notebooks take in turn (see tools/run_notebooks.py): kernels other
 # than the machine's own (Sandybridge: no fused multiply-add, different bits in every product), so
@@ -15,7 +15,8 @@ help:
 	@echo "make course     set up, then execute every notebook into $(BUILD)/course and export HTML ($(BUILD)/course/html/index.html)"
 	@echo "make test       set up, then cargo test, the runner's own tests, every notebook headless, the browser test"
 	@echo "make test-portability  set up, then cargo test and every notebook under each OpenBLAS kernel (native, Haswell, SkylakeX, Zen, Sandybridge)"
-	@echo "make lab        open the workbook in JupyterLab on the Rust kernel"
+	@echo "make lab        open the workbook in JupyterLab on the course kernel"
+	@echo "make bench-kernel  latency of the course kernel against stock evcxr_jupyter (needs it installed; COURSE=1 also runs every notebook on both)"
 	@echo "make notebooks  (maintainers) refresh the outputs committed in notebooks/ (refuses if they have local edits; FORCE=1 overrides)"
 
 setup:
@@ -28,6 +29,7 @@ test: setup test-crate test-runner test-notebooks test-browser
 
 test-crate:
 	cargo test
+	cargo test --release --locked --manifest-path kernel/Cargo.toml
 
 test-runner:
 	$(PY) -m pytest -q tests/python
@@ -40,6 +42,9 @@ test-browser:
 
 test-portability: setup
 	bash tools/test_portability.sh
+
+bench-kernel: setup
+	$(PY) tools/benchmark/kernel_latency.py $(if $(COURSE),--course)
 
 lab: setup
 	.venv/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

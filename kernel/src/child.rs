@@ -17,11 +17,8 @@ use std::os::fd::FromRawFd;
 /// Starts every line the kernel reads from the child's stderr as one of its own.
 pub const MARKER: &str = "\u{1f}dlcourse-kernel:";
 
-const WATCHED: [(&str, &str); 3] = [
-    ("EVCXR_PANIC_NOTIFICATION", "panic"),
-    ("EVCXR_ERROR_OCCURRED", "error"),
-    ("EVCXR_EXECUTION_COMPLETE", "done"),
-];
+const WATCHED: [(&str, &str); 3] =
+    [("EVCXR_PANIC_NOTIFICATION", "panic"), ("EVCXR_ERROR_OCCURRED", "error"), ("EVCXR_EXECUTION_COMPLETE", "done")];
 
 /// In the child process only: routes stdout through the watching thread. Must run before
 /// `evcxr::runtime_hook()`, which does not return in the child.

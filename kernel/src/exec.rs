@@ -12,6 +12,9 @@ use std::sync::{mpsc, Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
+/// How long without a request before the kernel spends time on work that can wait.
+const IDLE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// A request for the execution thread; each carries where its reply content goes.
 pub enum Job {
     Execute(Message, oneshot::Sender<Value>),
@@ -38,6 +41,7 @@ impl Executor {
         let interrupted = Arc::new(AtomicBool::new(false));
         let flags = (running.clone(), interrupted.clone());
         std::thread::Builder::new().name("execution".into()).spawn(move || {
+            let started = std::time::Instant::now();
             let (mut context, outputs) = match CommandContext::new() {
                 Ok(pair) => pair,
                 Err(e) => {
@@ -50,12 +54,29 @@ impl Executor {
             if let Err(e) = context.execute(":load_config --quiet") {
                 eprintln!("evcxr.toml: {e}");
             }
+            eprintln!("dlcourse-kernel: evcxr ready in {:.1} s", started.elapsed().as_secs_f64());
             if let Some(course) = &course {
                 course.warm_up(&mut context);
             }
             let mut thread = Thread { context, output, iopub, count: 0, running: flags.0, interrupted: flags.1 };
-            for job in queue {
-                thread.handle(job);
+            // The code analysis waits until no request came for a moment (a student reading).
+            let mut to_analyse = course;
+            loop {
+                let job = match &to_analyse {
+                    None => queue.recv().map_err(|_| ()),
+                    Some(course) => match queue.recv_timeout(IDLE) {
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            course.analyse(&mut thread.context);
+                            to_analyse = None;
+                            continue;
+                        }
+                        other => other.map_err(|_| ()),
+                    },
+                };
+                match job {
+                    Ok(job) => thread.handle(job),
+                    Err(()) => break,
+                }
             }
         })?;
         let child = started.recv()??;
@@ -149,7 +170,11 @@ impl Thread {
                 match self.failure_of(&outcome, &code) {
                     Some(failure) => {
                         if !data.is_empty() {
-                            self.publish(request, "display_data", json!({"data": data, "metadata": {}, "transient": {}}));
+                            self.publish(
+                                request,
+                                "display_data",
+                                json!({"data": data, "metadata": {}, "transient": {}}),
+                            );
                         }
                         vec![failure]
                     }
@@ -328,7 +353,10 @@ mod tests {
     fn a_panic_in_a_cell_line_is_named_by_its_cell_line() {
         let generated = "fn f() {\nlet x = 1;\nassert_eq!(x, 2, \"x\");\n}";
         let cell = "let x = 1;\nassert_eq!(x, 2, \"x\");";
-        assert_eq!(describe_location("src/lib.rs:3:1", generated, cell), "line 2 of this cell: `assert_eq!(x, 2, \"x\");`");
+        assert_eq!(
+            describe_location("src/lib.rs:3:1", generated, cell),
+            "line 2 of this cell: `assert_eq!(x, 2, \"x\");`"
+        );
         assert_eq!(describe_location("src/lib.rs:1:1", generated, cell), "this cell");
         assert_eq!(describe_location("/repo/src/nn/linear.rs:40:9", generated, cell), "/repo/src/nn/linear.rs:40:9");
     }

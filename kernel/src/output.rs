@@ -206,7 +206,9 @@ impl Router {
             return;
         }
         if let Some(panic) = &mut self.cell.open_panic {
-            if line.starts_with("note: run with `RUST_BACKTRACE=1`") || line.starts_with("note: Some details are omitted") {
+            if line.starts_with("note: run with `RUST_BACKTRACE=1`")
+                || line.starts_with("note: Some details are omitted")
+            {
                 self.close_panic();
             } else {
                 panic.lines.push(line);

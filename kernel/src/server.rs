@@ -70,7 +70,10 @@ pub async fn serve(info: ConnectionInfo, course: Option<Course>) -> Result<()> {
                     request.reply("interrupt_reply", json!({"status": "ok"}))
                 }
                 "kernel_info_request" => request.reply("kernel_info_reply", kernel_info()),
-                other => request.reply(&other.replace("_request", "_reply"), json!({"status": "error", "ename": "NotSupported", "evalue": other, "traceback": []})),
+                other => request.reply(
+                    &other.replace("_request", "_reply"),
+                    json!({"status": "error", "ename": "NotSupported", "evalue": other, "traceback": []}),
+                ),
             };
             let _ = control.send(reply.encode(&signer)).await;
             status(&publish, &request, "idle");
@@ -109,8 +112,12 @@ pub async fn serve(info: ConnectionInfo, course: Option<Course>) -> Result<()> {
                 aborting = (stop_on_error && content["status"] == "error").then(chrono::Utc::now);
                 request.reply("execute_reply", content)
             }
-            "complete_request" => request.reply("complete_reply", ask(&executor, |tx| Job::Complete(request.clone(), tx)).await),
-            "inspect_request" => request.reply("inspect_reply", ask(&executor, |tx| Job::Inspect(request.clone(), tx)).await),
+            "complete_request" => {
+                request.reply("complete_reply", ask(&executor, |tx| Job::Complete(request.clone(), tx)).await)
+            }
+            "inspect_request" => {
+                request.reply("inspect_reply", ask(&executor, |tx| Job::Inspect(request.clone(), tx)).await)
+            }
             "is_complete_request" => {
                 let code = request.content["code"].as_str().unwrap_or("");
                 request.reply("is_complete_reply", is_complete(code))
@@ -135,10 +142,7 @@ pub async fn serve(info: ConnectionInfo, course: Option<Course>) -> Result<()> {
 
 /// Whether the request's header says it was sent before `time` (no date: assume so).
 fn sent_before(request: &Message, time: chrono::DateTime<chrono::Utc>) -> bool {
-    request.header["date"]
-        .as_str()
-        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-        .is_none_or(|d| d < time)
+    request.header["date"].as_str().and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).is_none_or(|d| d < time)
 }
 
 fn status(publish: &UnboundedSender<Message>, request: &Message, state: &str) {

@@ -32,8 +32,8 @@ pub struct ConnectionInfo {
 impl ConnectionInfo {
     /// Reads a connection file (JSON) as written by jupyter_client.
     pub fn read(path: &Path) -> Result<ConnectionInfo> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the connection file {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading the connection file {}", path.display()))?;
         let v: Value = serde_json::from_str(&text)
             .with_context(|| format!("the connection file {} is not JSON", path.display()))?;
         let scheme = v["signature_scheme"].as_str().unwrap_or("hmac-sha256");

@@ -45,7 +45,10 @@ fn run(connection_file: PathBuf) -> Result<()> {
     let info = wire::ConnectionInfo::read(&connection_file)?;
     set_build_environment();
     let cwd = std::env::current_dir().context("the kernel's working folder")?;
-    let course = warm::Course::find(&cwd);
+    // DLCOURSE_KERNEL_WARM_UP=0: a kernel that will run no cells (the browser test opens every
+    // notebook in JupyterLab, which starts a kernel for each) compiles nothing at start.
+    let warm_up = std::env::var("DLCOURSE_KERNEL_WARM_UP").map_or(true, |v| v != "0");
+    let course = if warm_up { warm::Course::find(&cwd) } else { None };
     // Held until the process ends: the lock on this kernel's working folder.
     let mut _slot_lock = None;
     if let Some(course) = &course {

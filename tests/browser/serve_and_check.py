@@ -45,7 +45,10 @@ def main() -> int:
              "--NotebookNotary.db_file=:memory:",  # no signatures: every notebook is untrusted
              f"--LabApp.user_settings_dir={Path(tmp) / 'settings'}",
              f"--LabApp.workspaces_dir={Path(tmp) / 'workspaces'}"],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "JUPYTER_CONFIG_DIR": str(Path(tmp) / "config")},
+            stdout=log, stderr=subprocess.STDOUT,
+            # JupyterLab starts a kernel for every notebook it opens; this test runs no cell, so the
+            # course kernels must not compile the course crate at start (17 at once filled 24 GB).
+            env={**os.environ, "JUPYTER_CONFIG_DIR": str(Path(tmp) / "config"), "DLCOURSE_KERNEL_WARM_UP": "0"},
         )
         try:
             url = f"http://127.0.0.1:{port}"

@@ -70,9 +70,23 @@ impl Course {
     pub fn warm_up(&self, context: &mut CommandContext) {
         let t0 = Instant::now();
         for cell in self.warm_up_cells() {
-            if let Err(e) = context.execute(&cell) {
-                eprintln!("dlcourse-kernel: warm-up cell `{cell}` failed: {e}");
-                return;
+            match context.execute(&cell) {
+                Ok(outputs) => {
+                    let phases: Vec<String> = outputs
+                        .phases
+                        .iter()
+                        .map(|p| format!("{} {:.1} s", p.name, p.duration.as_secs_f64()))
+                        .collect();
+                    eprintln!(
+                        "dlcourse-kernel: warm-up `{}`: {}",
+                        cell.lines().next().unwrap_or(""),
+                        phases.join(", ")
+                    );
+                }
+                Err(e) => {
+                    eprintln!("dlcourse-kernel: warm-up cell `{cell}` failed: {e}");
+                    return;
+                }
             }
         }
         eprintln!("dlcourse-kernel: course crate ready in {:.1} s", t0.elapsed().as_secs_f64());

@@ -28,7 +28,7 @@ course: setup
 test: setup test-crate test-runner test-notebooks test-browser
 
 test-crate:
-	cargo test
+	cargo test --all-features
 	cargo test --release --locked --manifest-path kernel/Cargo.toml
 
 test-runner:

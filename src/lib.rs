@@ -15,9 +15,22 @@
 //! - [`geometry`]: distances and angles between points;
 //! - [`plot`]: one-call figures that show in JupyterLab (as PNG) and save as PNG or SVG;
 //! - [`display`]: showing figures while a cell runs, and a progress line updated in place;
-//! - [`table`]: polars data frames shown as HTML tables;
+//! - `table` (with the `tables` feature): polars data frames shown as HTML tables, and
+//!   `datasets::anscombe` as one;
 //! - the libraries the course uses, re-exported so that a notebook needs no `:dep` of its own:
-//!   [`ndarray`], [`ndarray_linalg`], [`polars`], [`plotters`], [`linfa`], [`linfa_linear`], [`linfa_logistic`], [`linfa_reduction`], [`rand`].
+//!   [`ndarray`], [`ndarray_linalg`], [`plotters`], [`linfa`], [`linfa_linear`], [`linfa_logistic`],
+//!   [`linfa_reduction`], [`rand`], and `polars` with the `tables` feature.
+//!
+//! # Features
+//!
+//! `tables` adds polars (data frames, `df!`, `Table`). It is off by default because
+//! polars is large: with it, evcxr's code analysis of a kernel's first cells takes about 9 s longer
+//! on two cores (polars is nine tenths of what rust-analyzer reads) and each cell links against
+//! it. The notebooks that show tables ask for it:
+//!
+//! ```text
+//! :dep dlcourse = { path = "..", features = ["tables"] }
+//! ```
 #![warn(missing_docs)]
 
 pub mod datasets;
@@ -27,14 +40,15 @@ pub mod geometry;
 pub mod nn;
 pub mod plot;
 mod save;
+#[cfg(feature = "tables")]
 pub mod table;
 pub mod tensor;
 pub mod train;
 
 pub use error::{Error, Result};
-pub use {
-    linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, polars, rand, rand_distr,
-};
+#[cfg(feature = "tables")]
+pub use polars;
+pub use {linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, rand, rand_distr};
 
 /// The crate's version, as a notebook can print and check it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -52,6 +66,9 @@ pub mod prelude {
         category_color, decision_boundary, BarChart, Figure, Heatmap, Histogram, ImageGrid, LinePlot, Mark, MatrixPlot,
         Panel, ScatterPlot, SurfacePlot,
     };
+    #[cfg(feature = "tables")]
+    pub use crate::polars;
+    #[cfg(feature = "tables")]
     pub use crate::table::Table;
     pub use crate::tensor::{gradcheck, no_grad, Param, Tensor};
     pub use crate::train::{
@@ -59,13 +76,15 @@ pub mod prelude {
         History,
     };
     pub use crate::VERSION;
-    pub use crate::{linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters, polars};
+    pub use crate::{linfa, linfa_linear, linfa_logistic, linfa_reduction, ndarray, ndarray_linalg, plotters};
 
     pub use linfa::prelude::{Fit, Predict};
     pub use ndarray::prelude::*;
     pub use ndarray::{concatenate, stack, Zip};
     pub use ndarray_linalg::{c64, Determinant, Eig, Eigh, Inverse, Norm, Solve, SVD, UPLO};
+    #[cfg(feature = "tables")]
     pub use polars::df;
+    #[cfg(feature = "tables")]
     pub use polars::prelude::{ChunkCompareEq, Column, DataFrame, DataType, NamedFrom, PolarsError, Series};
     pub use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
     pub use rand_distr::{Distribution, Normal, Uniform};

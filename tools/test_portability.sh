@@ -27,7 +27,7 @@ print('unknown' if need is None else 'yes' if need <= r.cpu_flags() else 'no')" 
   t0=$(date +%s)
   log=build/portability/$core.cargo-test.log
   mkdir -p build/portability
-  if "${run[@]}" cargo test -q 2>&1 | tee "$log" | grep -E '^test result|panicked|FAILED|OpenBLAS kernel'; then :; fi
+  if "${run[@]}" cargo test -q --all-features 2>&1 | tee "$log" | grep -E '^test result|panicked|FAILED|OpenBLAS kernel'; then :; fi
   if grep -q -E 'FAILED|error(\[E[0-9]+\])?:' "$log" || ! grep -q '^test result: ok' "$log"; then crate=failed; status=1; else
     crate="ok ($(awk '/^test result: ok\./ { n += $4 } END { print n }' "$log") tests)"; fi
   # the kernel every notebook runs under is chosen by the runner, which also reports what OpenBLAS picked

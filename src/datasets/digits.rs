@@ -11,7 +11,7 @@ const PIXELS: usize = 64;
 /// The 8×8 handwritten digits: 1,797 images as rows of 64 pixel intensities in 0–16
 /// (row-major, `pixel_r_c`), labels 0–9.
 ///
-/// Read from `data/digits.csv.gz` (a copy of scikit-learn's, see `data/README.md`) with polars.
+/// Read from `data/digits.csv.gz` (a copy of scikit-learn's, see `data/README.md`).
 ///
 /// ```
 /// let d = dlcourse::datasets::digits().unwrap();
@@ -45,7 +45,7 @@ pub fn digits() -> Result<Dataset<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::files::{first_bad_row, read_data_file};
+    use super::super::files::{parse_numeric_csv, read_data_file};
     use super::*;
 
     #[test]
@@ -68,9 +68,12 @@ mod tests {
     fn bad_rows_report_their_line() {
         let good = "0,".repeat(64) + "3";
         let text = format!("{good}\n{good}\n1,2,3\n");
-        assert_eq!(first_bad_row(&text, 65), Some((3, "3 fields instead of 65".into())));
+        assert_eq!(parse_numeric_csv(&text, 65), Err((3, "3 fields instead of 65".into())));
         let text = format!("{good}\n{}x\n", "0,".repeat(64));
-        assert_eq!(first_bad_row(&text, 65), Some((2, "\"x\" is not a number".into())));
+        assert_eq!(parse_numeric_csv(&text, 65), Err((2, "\"x\" is not a number".into())));
+        assert_eq!(parse_numeric_csv("", 65), Err((1, "no rows of numbers".into())));
+        let two = parse_numeric_csv(&format!("{good}\n{good}\n"), 65).unwrap();
+        assert_eq!((two.dim(), two[[1, 64]]), ((2, 65), 3.0));
     }
 
     #[test]

@@ -2,8 +2,7 @@
 
 use crate::error::{Error, Result};
 use ndarray::Array2;
-use polars::prelude::*;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// The folder that holds the shipped data: `$DLCOURSE_DATA_DIR` if set, else the crate's `data/`.
@@ -44,51 +43,39 @@ pub(crate) fn read_data_file(name: &str) -> Result<(PathBuf, String)> {
     Ok((path, text))
 }
 
-/// The first line of a headerless numeric CSV that does not have `n_cols` numbers, as
-/// `(line number from 1, what is wrong)`.
-pub(crate) fn first_bad_row(text: &str, n_cols: usize) -> Option<(usize, String)> {
+/// Parses a headerless CSV of numbers with `n_cols` columns. On the first line that does not
+/// hold `n_cols` numbers: `Err((line number from 1, what is wrong))`.
+pub(crate) fn parse_numeric_csv(text: &str, n_cols: usize) -> std::result::Result<Array2<f64>, (usize, String)> {
+    let mut values = Vec::new();
+    let mut rows = 0;
     for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
         let fields: Vec<&str> = line.split(',').collect();
         if fields.len() != n_cols {
-            return Some((i + 1, format!("{} fields instead of {n_cols}", fields.len())));
+            return Err((i + 1, format!("{} fields instead of {n_cols}", fields.len())));
         }
-        if let Some(f) = fields.iter().find(|f| f.trim().parse::<f64>().is_err()) {
-            return Some((i + 1, format!("\"{f}\" is not a number")));
+        for f in fields {
+            let v = f.trim().parse::<f64>().map_err(|_| (i + 1, format!("\"{f}\" is not a number")))?;
+            values.push(v);
         }
+        rows += 1;
     }
-    None
+    if rows == 0 {
+        return Err((1, "no rows of numbers".to_string()));
+    }
+    Ok(Array2::from_shape_vec((rows, n_cols), values).expect("rows × n_cols values were read"))
 }
 
-/// Reads `data/<name>`, a headerless CSV of numbers with `n_cols` columns, with polars.
+/// Reads `data/<name>`, a headerless CSV of numbers with `n_cols` columns.
 ///
 /// A malformed file gives an error that names the file and the first bad line.
 pub(crate) fn read_numeric_csv(name: &str, n_cols: usize) -> Result<Array2<f64>> {
     let (path, text) = read_data_file(name)?;
-    let bad = |problem: String| Error::DataFile {
-        path: path.clone(),
-        problem,
+    parse_numeric_csv(&text, n_cols).map_err(|(line, what)| Error::DataFile {
+        path,
+        problem: format!("malformed row at line {line}: {what}"),
         hint: format!("Restore the shipped copy with `git checkout -- data/{name}`"),
-    };
-    let located = |fallback: String| match first_bad_row(&text, n_cols) {
-        Some((line, what)) => bad(format!("malformed row at line {line}: {what}")),
-        None => bad(fallback),
-    };
-    let df = CsvReadOptions::default()
-        .with_has_header(false)
-        .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
-        .finish()
-        .map_err(|e| located(format!("polars could not parse it: {e}")))?;
-    if df.width() != n_cols || df.height() == 0 {
-        return Err(located(format!("expected rows of {n_cols} numbers, found a table of shape {:?}", df.shape())));
-    }
-    let mut out = Array2::<f64>::zeros((df.height(), n_cols));
-    for (j, column) in df.columns().iter().enumerate() {
-        let values =
-            column.cast(&DataType::Float64).map_err(|e| located(format!("column {} is not numeric: {e}", j + 1)))?;
-        let values = values.f64().map_err(|e| located(format!("column {}: {e}", j + 1)))?;
-        for (i, v) in values.iter().enumerate() {
-            out[[i, j]] = v.ok_or_else(|| located(format!("empty value at line {}, column {}", i + 1, j + 1)))?;
-        }
-    }
-    Ok(out)
+    })
 }

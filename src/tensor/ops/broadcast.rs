@@ -191,7 +191,8 @@ mod tests {
             let mut by_hand = ArrayD::zeros(IxDyn(shape));
             for (index, &v) in g.indexed_iter() {
                 let lead = 4 - shape.len();
-                let target: Vec<usize> = (0..shape.len()).map(|a| if shape[a] == 1 { 0 } else { index[lead + a] }).collect();
+                let target: Vec<usize> =
+                    (0..shape.len()).map(|a| if shape[a] == 1 { 0 } else { index[lead + a] }).collect();
                 by_hand[IxDyn(&target)] += v;
             }
             assert_eq!(reduce_to_shape(&g, shape), by_hand, "shape {shape:?}");
@@ -201,7 +202,8 @@ mod tests {
     #[test]
     fn broadcast_map_agrees_with_ndarray_in_every_case() {
         let a = ArrayD::from_shape_fn(IxDyn(&[2, 3, 4]), |i| (i[0] * 12 + i[1] * 4 + i[2]) as f64);
-        for shape in [&[2, 3, 4][..], &[4], &[3, 4], &[1, 3, 4], &[3, 1], &[2, 1, 4], &[1], &[], &[2, 1, 1], &[1, 1, 4]] {
+        for shape in [&[2, 3, 4][..], &[4], &[3, 4], &[1, 3, 4], &[3, 1], &[2, 1, 4], &[1], &[], &[2, 1, 1], &[1, 1, 4]]
+        {
             let b = ArrayD::from_shape_fn(IxDyn(shape), |i| 0.5 + (0..shape.len()).map(|k| i[k]).sum::<usize>() as f64);
             let expected = &a - &b;
             assert_eq!(broadcast_map(&a, &b, |x, y| x - y), expected, "a − b, b of shape {shape:?}");

@@ -82,7 +82,7 @@ fn standardization_against_its_composition_and_finite_differences() {
     let x = param("x", &[3, 2, 5], 21, -2.0, 2.0);
     check(&[x.clone()], |t| t[0].standardize(1e-5).unwrap());
     check(&[x.clone()], |t| t[0].standardize(0.5).unwrap()); // a large ε: the ε-terms count
-    // the same values as the primitive operations it replaces
+                                                             // the same values as the primitive operations it replaces
     let t = x.tensor();
     let centred = &t - &t.mean_axis(2, true).unwrap();
     let composed = &centred / &(centred.powf(2.0).mean_axis(2, true).unwrap() + 0.5).sqrt();

@@ -15,15 +15,15 @@
 //! - [`geometry`]: distances and angles between points;
 //! - [`plot`]: one-call figures that show in JupyterLab (as PNG) and save as PNG or SVG;
 //! - [`display`]: showing figures while a cell runs, and a progress line updated in place;
-//! - `table` (with the `tables` feature): polars data frames shown as HTML tables, and
-//!   `datasets::anscombe` as one;
+//! - [`table`]: named columns shown as an HTML table (and, with the `tables` feature, polars data
+//!   frames: `datasets::anscombe`, `Table::from_frame`);
 //! - the libraries the course uses, re-exported so that a notebook needs no `:dep` of its own:
 //!   [`ndarray`], [`ndarray_linalg`], [`plotters`], [`linfa`], [`linfa_linear`], [`linfa_logistic`],
 //!   [`linfa_reduction`], [`rand`], and `polars` with the `tables` feature.
 //!
 //! # Features
 //!
-//! `tables` adds polars (data frames, `df!`, `Table`). It is off by default because
+//! `tables` adds polars (data frames, `df!`, `Table::from_frame`). It is off by default because
 //! polars is large: with it, evcxr's code analysis of a kernel's first cells takes about 9 s longer
 //! on two cores (polars is nine tenths of what rust-analyzer reads) and each cell links against
 //! it. The notebooks that show tables ask for it:
@@ -40,7 +40,6 @@ pub mod geometry;
 pub mod nn;
 pub mod plot;
 mod save;
-#[cfg(feature = "tables")]
 pub mod table;
 pub mod tensor;
 pub mod train;
@@ -68,7 +67,6 @@ pub mod prelude {
     };
     #[cfg(feature = "tables")]
     pub use crate::polars;
-    #[cfg(feature = "tables")]
     pub use crate::table::Table;
     pub use crate::tensor::{gradcheck, no_grad, Param, Tensor};
     pub use crate::train::{

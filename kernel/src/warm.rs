@@ -93,8 +93,8 @@ impl Course {
     }
 
     /// evcxr learns the types of a cell's new variables from rust-analyzer, whose first analysis
-    /// reads the standard library and every dependency (10–12 s on two cores; the first cell that
-    /// defines a variable paid it). A completion request does that analysis, without touching the
+    /// reads the standard library and every dependency (4 s on two cores; 14 s with the crate's
+    /// `tables` feature, which adds polars; the first cell that defines a variable paid it). A completion request does that analysis, without touching the
     /// student's variables; the kernel makes it when no cell is waiting.
     pub fn analyse(&self, context: &mut CommandContext) {
         let t0 = Instant::now();

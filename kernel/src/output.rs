@@ -106,6 +106,9 @@ impl Router {
 
     fn run(mut self, stdout: Receiver<String>, stderr: Receiver<String>, commands: Receiver<Command>) {
         loop {
+            // Wake up on a timer only while stderr lines are held or a reply waits for `done`.
+            let pending = self.held_since.is_some() || self.waiting.is_some();
+            let tick = if pending { crossbeam_channel::after(HOLD / 2) } else { crossbeam_channel::never() };
             select! {
                 recv(stdout) -> line => match line {
                     Ok(line) => self.stdout_line(line),
@@ -127,7 +130,7 @@ impl Router {
                     }
                     Err(_) => return,
                 },
-                default(HOLD / 2) => {}
+                recv(tick) -> _ => {}
             }
             if self.held_since.is_some_and(|t| t.elapsed() >= HOLD) {
                 self.flush_stderr();

@@ -59,6 +59,9 @@ fn run(connection_file: PathBuf) -> Result<()> {
             }
         }
     }
+    if let Some(dir) = std::env::var_os("EVCXR_TMPDIR") {
+        set_rustflags(&PathBuf::from(dir).join("target"));
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(server::serve(info, course))
 }
@@ -74,4 +77,26 @@ fn set_build_environment() {
     // An integer overflow in a student's cell still panics.
     std::env::set_var("CARGO_PROFILE_DEV_OVERFLOW_CHECKS", "true");
     std::env::set_var("DLCOURSE_KERNEL", env!("CARGO_PKG_VERSION"));
+}
+
+/// The compiler flags of every build in the working folder whose target folder is `target`.
+///
+/// evcxr's compile cache (`:cache`, on in `notebooks/evcxr.toml`) keys a compiled dependency by
+/// its compiler arguments, with the target folder's path replaced by a placeholder, and shares it
+/// between working folders. But some crates include code generated into the target folder
+/// (thiserror 2 includes `OUT_DIR/private.rs`), and the generated file's absolute path goes into
+/// the crate's hash, which its dependents record. A copy compiled in one folder and a dependent
+/// cached from another then disagree, and rustc answers "can't find crate for `linfa`" (seen:
+/// a fresh clone's set-up failed so). Remapping the target folder to one fixed name makes every
+/// folder compile the same bytes. evcxr passes its own flags (`-Cprefer-dynamic`) in RUSTFLAGS;
+/// cargo prefers CARGO_ENCODED_RUSTFLAGS, so they are repeated here.
+fn set_rustflags(target: &std::path::Path) {
+    let mut flags: Vec<String> = std::env::var("CARGO_ENCODED_RUSTFLAGS")
+        .ok()
+        .filter(|f| !f.is_empty())
+        .map(|f| f.split('\x1f').map(str::to_string).collect())
+        .unwrap_or_default();
+    flags.push("-Cprefer-dynamic".into());
+    flags.push(format!("--remap-path-prefix={}=/evcxr-target", target.display()));
+    std::env::set_var("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"));
 }

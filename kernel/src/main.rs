@@ -27,6 +27,9 @@ fn main() -> Result<()> {
     if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
         child::watch_stdout();
     }
+    if std::env::var_os("EVCXR_RUSTC_WRAPPER").is_some() {
+        remap_target_folder();
+    }
     evcxr::runtime_hook();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,9 +62,6 @@ fn run(connection_file: PathBuf) -> Result<()> {
             }
         }
     }
-    if let Some(dir) = std::env::var_os("EVCXR_TMPDIR") {
-        set_rustflags(&PathBuf::from(dir).join("target"));
-    }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(server::serve(info, course))
 }
@@ -79,24 +79,28 @@ fn set_build_environment() {
     std::env::set_var("DLCOURSE_KERNEL", env!("CARGO_PKG_VERSION"));
 }
 
-/// The compiler flags of every build in the working folder whose target folder is `target`.
+/// As evcxr's rustc wrapper (its compile cache): adds `--remap-path-prefix=<target folder>=…` to
+/// the compiler's arguments, by starting this wrapper again with it.
 ///
-/// evcxr's compile cache (`:cache`, on in `notebooks/evcxr.toml`) keys a compiled dependency by
-/// its compiler arguments, with the target folder's path replaced by a placeholder, and shares it
-/// between working folders. But some crates include code generated into the target folder
-/// (thiserror 2 includes `OUT_DIR/private.rs`), and the generated file's absolute path goes into
-/// the crate's hash, which its dependents record. A copy compiled in one folder and a dependent
-/// cached from another then disagree, and rustc answers "can't find crate for `linfa`" (seen:
-/// a fresh clone's set-up failed so). Remapping the target folder to one fixed name makes every
-/// folder compile the same bytes. evcxr passes its own flags (`-Cprefer-dynamic`) in RUSTFLAGS;
-/// cargo prefers CARGO_ENCODED_RUSTFLAGS, so they are repeated here.
-fn set_rustflags(target: &std::path::Path) {
-    let mut flags: Vec<String> = std::env::var("CARGO_ENCODED_RUSTFLAGS")
-        .ok()
-        .filter(|f| !f.is_empty())
-        .map(|f| f.split('\x1f').map(str::to_string).collect())
-        .unwrap_or_default();
-    flags.push("-Cprefer-dynamic".into());
-    flags.push(format!("--remap-path-prefix={}=/evcxr-target", target.display()));
-    std::env::set_var("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"));
+/// evcxr's cache (`:cache`, on in `notebooks/evcxr.toml`) keys a compiled dependency by its
+/// compiler arguments, with the target folder's path masked, and shares it between working
+/// folders. But some crates include code generated into the target folder (thiserror 2 includes
+/// `OUT_DIR/private.rs`, the proc macro rustversion `OUT_DIR/version.expr`), and that file's
+/// absolute path enters the crate's hash, which every crate depending on it records. A copy
+/// compiled in one folder and a dependent cached from another then disagree, and rustc answers
+/// "can't find crate for `linfa`" (a fresh clone's set-up failed so). With the target folder
+/// remapped to one name, every folder compiles the same bytes. Done here rather than in
+/// RUSTFLAGS because cargo does not pass RUSTFLAGS to proc macros and build scripts when a
+/// target is given, as evcxr does.
+fn remap_target_folder() {
+    use std::os::unix::process::CommandExt;
+    let Some(target) = std::env::var_os("EVCXR_TARGET_DIR") else { return };
+    let flag = format!("--remap-path-prefix={}=/evcxr-target", target.to_string_lossy());
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.len() < 2 || args.iter().any(|a| *a == *flag) {
+        return;
+    }
+    let Ok(me) = std::env::current_exe() else { return };
+    let error = std::process::Command::new(me).args(&args).arg(&flag).exec();
+    eprintln!("dlcourse-kernel: could not restart the rustc wrapper with {flag}: {error}");
 }

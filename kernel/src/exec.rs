@@ -59,10 +59,14 @@ impl Executor {
                 course.warm_up(&mut context);
             }
             let mut thread = Thread { context, output, iopub, count: 0, running: flags.0, interrupted: flags.1 };
-            // The code analysis waits until no request came for a moment (a student reading).
+            // The code analysis (4–6 s, uninterruptible) waits until a first request has been
+            // answered and none came for a moment (a student reading): the notebook's `:dep` and
+            // `use` cells, which need no analysis, never wait behind it.
             let mut to_analyse = course;
+            let mut answered = false;
             loop {
                 let job = match &to_analyse {
+                    Some(_) if !answered => queue.recv().map_err(|_| ()),
                     None => queue.recv().map_err(|_| ()),
                     Some(course) => match queue.recv_timeout(IDLE) {
                         Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -74,7 +78,10 @@ impl Executor {
                     },
                 };
                 match job {
-                    Ok(job) => thread.handle(job),
+                    Ok(job) => {
+                        thread.handle(job);
+                        answered = true;
+                    }
                     Err(()) => break,
                 }
             }

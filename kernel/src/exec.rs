@@ -65,8 +65,7 @@ impl Executor {
             let mut to_analyse = course;
             let mut answered = false;
             loop {
-                let job = match &to_analyse {
-                    Some(_) if !answered => queue.recv().map_err(|_| ()),
+                let job = match to_analyse.as_ref().filter(|_| answered) {
                     None => queue.recv().map_err(|_| ()),
                     Some(course) => match queue.recv_timeout(IDLE) {
                         Err(mpsc::RecvTimeoutError::Timeout) => {

@@ -97,6 +97,7 @@ fn remap_target_folder() {
     let Some(target) = std::env::var_os("EVCXR_TARGET_DIR") else { return };
     let flag = format!("--remap-path-prefix={}=/evcxr-target", target.to_string_lossy());
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    // `args` is the compiler's path and its arguments; already restarted if the flag is there.
     if args.len() < 2 || args.iter().any(|a| *a == *flag) {
         return;
     }

@@ -93,9 +93,10 @@ impl Course {
     }
 
     /// evcxr learns the types of a cell's new variables from rust-analyzer, whose first analysis
-    /// reads the standard library and every dependency (4 s on two cores; 14 s with the crate's
-    /// `tables` feature, which adds polars; the first cell that defines a variable paid it). A completion request does that analysis, without touching the
-    /// student's variables; the kernel makes it when no cell is waiting.
+    /// reads the standard library and every dependency (4–6 s on two cores; about 14 s with the
+    /// crate's `tables` feature, which adds polars; the first cell that defines a variable paid
+    /// it). A completion request does that analysis without touching the student's variables;
+    /// the kernel makes it when no cell is waiting.
     pub fn analyse(&self, context: &mut CommandContext) {
         let t0 = Instant::now();
         let probe = "let warm_up = Tensor::new(array![1.0].into_dyn());\nwarm_up.";

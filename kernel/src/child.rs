@@ -20,6 +20,28 @@ pub const MARKER: &str = "\u{1f}dlcourse-kernel:";
 const WATCHED: [(&str, &str); 3] =
     [("EVCXR_PANIC_NOTIFICATION", "panic"), ("EVCXR_ERROR_OCCURRED", "error"), ("EVCXR_EXECUTION_COMPLETE", "done")];
 
+/// The variable that caps the memory of the process that runs the cells, in MiB (the grader sets
+/// it; unset, there is no cap).
+pub const MEMORY_LIMIT_VAR: &str = "DLCOURSE_CELL_MEMORY_MB";
+
+/// In the child process only: caps its address space at `DLCOURSE_CELL_MEMORY_MB` MiB, so that a
+/// cell that allocates without end fails its own process ("memory allocation of … bytes failed";
+/// the kernel reports the process ended and restarts it) instead of exhausting the machine. The
+/// compilers, which the kernel runs, are not capped.
+pub fn limit_memory() {
+    let Ok(text) = std::env::var(MEMORY_LIMIT_VAR) else { return };
+    let Ok(mib) = text.trim().parse::<u64>() else {
+        eprintln!("dlcourse-kernel: {MEMORY_LIMIT_VAR}={text:?} is not a whole number of MiB; no memory limit set");
+        return;
+    };
+    let bytes = mib.saturating_mul(1 << 20) as libc::rlim_t;
+    let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+    // SAFETY: setrlimit only reads the struct passed by reference.
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } != 0 {
+        eprintln!("dlcourse-kernel: could not set the memory limit of {mib} MiB: {}", std::io::Error::last_os_error());
+    }
+}
+
 /// In the child process only: routes stdout through the watching thread. Must run before
 /// `evcxr::runtime_hook()`, which does not return in the child.
 pub fn watch_stdout() {

@@ -25,6 +25,7 @@ fn main() -> Result<()> {
     // evcxr starts this binary again as the process that runs cells (and as a rustc wrapper);
     // in those roles `runtime_hook` does not return.
     if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
+        child::limit_memory();
         child::watch_stdout();
     }
     if std::env::var_os("EVCXR_RUSTC_WRAPPER").is_some() {

@@ -4,7 +4,7 @@ PY := .venv/bin/python
 BUILD := build
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup course test test-crate test-runner test-notebooks test-browser test-portability bench-kernel lab notebooks clean
+.PHONY: help setup course test test-crate test-runner test-notebooks test-browser test-portability bench-kernel lab notebooks student grade check-answers clean
 
 # OpenBLAS kernels the test run's notebooks take in turn (see tools/run_notebooks.py): kernels other
 # than the machine's own (Sandybridge: no fused multiply-add, different bits in every product), so
@@ -17,6 +17,9 @@ help:
 	@echo "make test-portability  set up, then cargo test and every notebook under each OpenBLAS kernel (native, Haswell, SkylakeX, Zen, Sandybridge)"
 	@echo "make lab        open the workbook in JupyterLab on the course kernel"
 	@echo "make bench-kernel  latency of the course kernel against stock evcxr_jupyter (needs it installed; COURSE=1 also runs every notebook on both)"
+	@echo "make student    (teachers) the student edition: $(BUILD)/student/ and $(BUILD)/student.zip, solutions replaced by todo!()"
+	@echo "make grade SUBMISSIONS=dir  (teachers) grade one folder per student: $(BUILD)/grades/gradebook.csv and feedback/<student>.md"
+	@echo "make check-answers NOTEBOOK=path  (students) which exercises of a notebook pass, before handing it in"
 	@echo "make notebooks  (maintainers) refresh the outputs committed in notebooks/ (refuses if they have local edits; FORCE=1 overrides)"
 
 setup:
@@ -53,6 +56,17 @@ notebooks: setup
 	@if [ -z "$(FORCE)" ] && ! git diff --quiet -- notebooks/; then \
 	  echo "notebooks/ has local edits (git diff notebooks/): refusing to overwrite them. Commit or stash them, or run with FORCE=1." >&2; exit 1; fi
 	$(PY) tools/run_notebooks.py --inplace
+
+student: setup
+	$(PY) tools/editions.py student --out $(BUILD)/student
+
+grade: setup
+	@if [ -z "$(SUBMISSIONS)" ]; then echo "say where the submissions are: make grade SUBMISSIONS=folder (one folder per student)" >&2; exit 1; fi
+	$(PY) tools/editions.py grade "$(SUBMISSIONS)" --out $(BUILD)/grades $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB))
+
+check-answers: setup
+	@if [ -z "$(NOTEBOOK)" ]; then echo "say which notebook: make check-answers NOTEBOOK=path/to/notebook.ipynb" >&2; exit 1; fi
+	$(PY) tools/editions.py check "$(NOTEBOOK)"
 
 clean:
 	rm -rf $(BUILD)

@@ -397,6 +397,9 @@ def write_feedback(results: list[Result], path: Path) -> None:
     lines = [f"# Feedback for {results[0].student}", ""]
     for notebook in dict.fromkeys(r.notebook for r in results):
         mine = [r for r in results if r.notebook == notebook]
+        if not notebook:  # nothing handed in
+            lines += [r.message for r in mine] + [""]
+            continue
         got, total = sum(r.points for r in mine), sum(r.max_points for r in mine)
         lines += [f"## {notebook}: {got:g} of {total:g} points", ""]
         for r in mine:
@@ -416,7 +419,10 @@ def grade(submissions: Path, out: Path, timeout: int, memory_mb: int) -> list[Re
     for student, notebooks in students.items():
         results: list[Result] = []
         if not notebooks:
-            print(f"  {student}: no course notebook found in {submissions / student}", flush=True)
+            message = (f"no course notebook found in {submissions / student}: a notebook is recognised by its name, "
+                       f"which must stay as handed out (e.g. {max(sources)})")
+            print(f"  {student}: {message}", flush=True)
+            results.append(Result(student, "", "", 0.0, 0.0, False, message))
         for submitted in notebooks:
             t0 = time.monotonic()
             rs = grade_notebook(sources[submitted.name], submitted, student, timeout, memory_mb, out / "executed" / student)

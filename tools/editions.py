@@ -56,6 +56,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 EXERCISE_TITLE = re.compile(r"\*\*(Exercise \d+[^*]*?)\.?\*\*")
 BEGIN_SOLUTION, END_SOLUTION = "BEGIN SOLUTION", "END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+# A student's own check runs on their machine: a generous cap, only against a runaway cell.
+SELF_CHECK_MEMORY_MB = 8192
 TEXT_STUB = "*Your answer.* (Write your derivation or explanation here.)"
 # What the student edition carries besides the notebooks: what `:dep dlcourse = { path = ".." }`
 # compiles (the crate, its data and fonts).
@@ -359,15 +361,16 @@ def grade_notebook(source_path: Path, submitted: Path, student: str, timeout: in
             continue
         code_answers = [i for i in answers if i is not None and nb.cells[i].cell_type == "code"]
         answer_error = next((e for e in (first_error(nb.cells[i], memory_mb) for i in code_answers) if e), None)
-        cell = nb.cells[index]
+        check_error = first_error(nb.cells[index], memory_mb)
         if index in timed_out:
             message = timed_out[index]
         elif any(i in timed_out for i in code_answers):
             message = "the answer cell " + next(timed_out[i] for i in code_answers if i in timed_out)
-        elif not cell.get("outputs") and cell.get("execution_count") is None:
+        elif not nb.cells[index].get("outputs") and nb.cells[index].get("execution_count") is None:
             message = f"the check did not run: {stopped or 'the notebook stopped before it'}"
-        elif first_error(cell):
-            message = f"the answer cell failed: {answer_error}" if answer_error else first_error(cell, memory_mb)
+        elif check_error:
+            # a check that fails because its answer did not compile or run says so first
+            message = f"the answer cell failed: {answer_error}" if answer_error else check_error
         else:
             message = "passed"
             results[-1].passed, results[-1].points = True, ex.points
@@ -378,9 +381,10 @@ def grade_notebook(source_path: Path, submitted: Path, student: str, timeout: in
 
 
 def student_hidden_removed(nb):
+    """`nb` (changed in place) with its check cells as the student edition has them."""
     for cell in nb.cells:
         if is_check(cell):
-            cell.source = replace_region(cell.source, BEGIN_HIDDEN, END_HIDDEN, None)
+            cell.source = student_cell_source(cell, "")
     return nb
 
 
@@ -472,7 +476,7 @@ def main() -> int:
     source = ROOT / "notebooks" / args.notebook.name
     if not source.exists():
         ap.error(f"{args.notebook.name} is not the name of a course notebook (in {ROOT / 'notebooks'})")
-    results = grade_notebook(source, args.notebook, "you", args.timeout, 8192, None, hidden=False)
+    results = grade_notebook(source, args.notebook, "you", args.timeout, SELF_CHECK_MEMORY_MB, None, hidden=False)
     for r in results:
         print(f"{'✓' if r.passed else '✗'} {r.exercise}: " + r.message.replace("\n", "\n    "))
     print(f"{sum(r.points for r in results):g} of {sum(r.max_points for r in results):g} points (visible checks only)")

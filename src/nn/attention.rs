@@ -102,7 +102,7 @@ impl Module for MultiHeadAttention {
     }
 }
 
-/// A pre-norm transformer block: x + Attention(LN(x)), then + MLP(LN(·)) with a GELU MLP of
+/// A pre-norm transformer block: x + Attention(LN(x)), then + MLP(LN(·)) with a GELU MLP (tanh form, as GPT-2) of
 /// width 4·dim.
 pub struct TransformerBlock {
     /// Self-attention.
@@ -122,7 +122,7 @@ impl TransformerBlock {
             attention: MultiHeadAttention::new(dim, heads, causal, rng)?,
             norm1: LayerNorm::new(dim),
             norm2: LayerNorm::new(dim),
-            mlp: Sequential::new().add(Linear::new(dim, 4 * dim, rng)).add(Activation::Gelu).add(Linear::new(
+            mlp: Sequential::new().add(Linear::new(dim, 4 * dim, rng)).add(Activation::GeluTanh).add(Linear::new(
                 4 * dim,
                 dim,
                 rng,

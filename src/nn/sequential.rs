@@ -16,8 +16,10 @@ pub enum Activation {
     Sigmoid,
     /// tanh x
     Tanh,
-    /// x·Φ(x) (tanh approximation)
+    /// x·Φ(x), Φ the normal distribution function (exact, with erf; PyTorch's default)
     Gelu,
+    /// x·Φ(x) in the tanh approximation (GPT-2, BERT)
+    GeluTanh,
     /// x (no activation)
     Identity,
 }
@@ -30,6 +32,7 @@ impl Module for Activation {
             Activation::Sigmoid => x.sigmoid(),
             Activation::Tanh => x.tanh(),
             Activation::Gelu => x.gelu(),
+            Activation::GeluTanh => x.gelu_tanh(),
             Activation::Identity => x.clone(),
         })
     }
@@ -125,7 +128,7 @@ mod tests {
     #[test]
     fn whole_mlp_gradient_and_names() {
         let mut rng = StdRng::seed_from_u64(1);
-        for act in [Activation::Tanh, Activation::Sigmoid, Activation::Gelu, Activation::LeakyRelu(0.1)] {
+        for act in [Activation::Tanh, Activation::Sigmoid, Activation::Gelu, Activation::GeluTanh, Activation::LeakyRelu(0.1)] {
             let net = mlp(&[3, 5, 4, 2], act, &mut rng);
             let x = Tensor::new(super::super::init::xavier_uniform(&[6, 3], 3, 3, &mut rng));
             let report = gradcheck(&net.parameters(), || Ok(net.forward(&x)?.powf(2.0).mean())).unwrap();

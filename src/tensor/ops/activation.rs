@@ -60,15 +60,27 @@ impl Tensor {
         )
     }
 
-    /// GELU(a) = a·Φ(a) in the tanh approximation ½a(1 + tanh(√(2/π)(a + 0.044715a³))).
+    /// GELU(a) = a·Φ(a), Φ the standard normal distribution function, Φ(a) = ½(1 + erf(a/√2)):
+    /// the exact form, PyTorch's default (`nn.GELU()`). ∂/∂a = Φ(a) + a·φ(a), φ(a) = e^{−a²/2}/√(2π).
+    /// [`Tensor::gelu_tanh`] is the cheaper approximation GPT-2 and BERT used.
+    pub fn gelu(&self) -> Tensor {
+        const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7; // 1/√(2π)
+        let phi_cdf = |a: f64| 0.5 * (1.0 + libm::erf(a * std::f64::consts::FRAC_1_SQRT_2));
+        self.map_elementwise("gelu", move |a| a * phi_cdf(a), move |a, _| {
+            phi_cdf(a) + a * FRAC_1_SQRT_2PI * (-0.5 * a * a).exp()
+        })
+    }
+
+    /// GELU in the tanh approximation ½a(1 + tanh(√(2/π)(a + 0.044715a³))) (GPT-2, BERT;
+    /// PyTorch's `nn.GELU(approximate="tanh")`); within 5·10⁻⁴ of the exact [`Tensor::gelu`].
     /// ∂/∂a = ½(1 + t) + ½a(1 − t²)·√(2/π)(1 + 3·0.044715a²), t = tanh(…): the forward pass
     /// keeps t for it.
-    pub fn gelu(&self) -> Tensor {
+    pub fn gelu_tanh(&self) -> Tensor {
         const C: f64 = 0.797_884_560_802_865_4; // √(2/π)
         let t = map1(self.value(), |a| tanh_by_exp(C * (a + 0.044715 * a * a * a)));
         let value = map2(self.value(), &t, |a, t| 0.5 * a * (1.0 + t));
         let x = self.clone();
-        Tensor::from_op(value, &[self], "gelu", move |g| {
+        Tensor::from_op(value, &[self], "gelu_tanh", move |g| {
             let slope = |a: f64, t: f64| 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * C * (1.0 + 3.0 * 0.044715 * a * a);
             vec![Some(map3(g, x.value(), &t, |g, a, t| g * slope(a, t)))]
         })

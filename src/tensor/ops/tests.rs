@@ -61,6 +61,7 @@ fn activations() {
     check(&[x.clone()], |t| t[0].relu());
     check(&[x.clone()], |t| t[0].leaky_relu(0.1));
     check(&[x.clone()], |t| t[0].gelu());
+    check(&[x.clone()], |t| t[0].gelu_tanh());
     check(&[x.clone()], |t| t[0].softmax(1).unwrap());
     check(&[x.clone()], |t| t[0].softmax(0).unwrap());
     check(&[x.clone()], |t| t[0].log_softmax(1).unwrap());
@@ -128,7 +129,12 @@ fn forward_values_against_closed_forms() {
     assert!((ls.value()[[0]] - (1.0 - lse)).abs() < 1e-12);
     let sg = Tensor::from_slice(&[-800.0, 0.0, 800.0]).sigmoid();
     assert_eq!(sg.value().as_slice().unwrap(), &[0.0, 0.5, 1.0]);
-    assert!((Tensor::from_slice(&[1.0]).gelu().item().unwrap() - 0.841192).abs() < 1e-5);
+    // PyTorch: F.gelu(±1) = ±1·Φ(±1), Φ(1) = 0.8413447460685429 (normal tables); the tanh form
+    // F.gelu(1, approximate="tanh") = 0.8411919906082768.
+    let exact = Tensor::from_slice(&[1.0, -1.0]).gelu();
+    assert!((exact.value()[[0]] - 0.841_344_746_068_542_9).abs() < 1e-15);
+    assert!((exact.value()[[1]] + (1.0 - 0.841_344_746_068_542_9)).abs() < 1e-15);
+    assert!((Tensor::from_slice(&[1.0]).gelu_tanh().item().unwrap() - 0.841_191_990_608_276_8).abs() < 1e-15);
 }
 
 #[test]

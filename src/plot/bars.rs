@@ -3,6 +3,7 @@
 
 use super::figure::{Draw, Figure, Panel};
 use super::style::{cartesian_chart, category_color, draw_legend, finite_range, padded_range, TICK_SIZE};
+use super::ticks::{whole_numbers, Ticks};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -130,7 +131,15 @@ impl Draw for Histogram {
         let ((lo, hi), heights) = self.heights()?;
         let top = heights.iter().flatten().fold(0.0_f64, |a, &b| a.max(b)).max(1e-12) * 1.08;
         let y_label = if self.density { "density" } else { "count" };
-        let mut chart = cartesian_chart(area, &self.title, (&self.x_label, y_label), (lo, hi), (0.0, top), false)?;
+        let mut chart = cartesian_chart(
+            area,
+            &self.title,
+            (&self.x_label, y_label),
+            (lo, hi),
+            (0.0, top),
+            false,
+            (false, !self.density),
+        )?;
         let err = |e: &dyn std::fmt::Display| Error::plot(format!("Histogram \"{}\"", self.title), e);
         let width = (hi - lo) / self.bins as f64;
         let alpha = if self.samples.len() > 1 { 0.5 } else { 0.85 };
@@ -159,7 +168,8 @@ impl Draw for Histogram {
     }
 }
 
-/// A chart whose x axis shows category names at 0, 1, 2, … instead of numbers.
+/// A chart whose x axis shows category names at 0, 1, 2, … instead of numbers; `values` are the
+/// bars' heights (whole numbers get whole-number ticks).
 fn cartesian_chart_labelled<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     title: &str,
@@ -167,6 +177,7 @@ fn cartesian_chart_labelled<'a, DB: DrawingBackend>(
     x: (f64, f64),
     y: (f64, f64),
     categories: &[String],
+    values: &[f64],
 ) -> Result<
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
 > {
@@ -178,7 +189,9 @@ fn cartesian_chart_labelled<'a, DB: DrawingBackend>(
         .y_label_area_size(64)
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
         .map_err(|e| err(&e))?;
-    let y_fmt = super::style::tick_label(y.1 - y.0);
+    let whole = whole_numbers(values.iter().copied());
+    let y_ticks = Ticks::linear(y.0, y.1, chart.plotting_area().dim_in_pixel().1, false, whole);
+    let y_fmt = |v: &f64| y_ticks.label(v);
     let x_fmt = |v: &f64| {
         let i = v.round();
         if (v - i).abs() < 1e-6 && i >= 0.0 {
@@ -191,6 +204,7 @@ fn cartesian_chart_labelled<'a, DB: DrawingBackend>(
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(categories.len().clamp(2, 24) + 1)
+        .y_labels(y_ticks.count)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .y_desc(y_label)
@@ -274,8 +288,9 @@ impl Draw for BarChart {
         let (y0, y1) = padded_range(values).unwrap_or((0.0, 1.0));
         let n = self.categories.len();
         let x_range = (-0.5, n as f64 - 0.5);
+        let heights: Vec<f64> = self.series.iter().flat_map(|(_, v)| v.iter().copied()).collect();
         let mut chart =
-            cartesian_chart_labelled(area, &self.title, &self.y_label, x_range, (y0, y1), &self.categories)?;
+            cartesian_chart_labelled(area, &self.title, &self.y_label, x_range, (y0, y1), &self.categories, &heights)?;
         let err = |e: &dyn std::fmt::Display| Error::plot(op(), e);
         let k = self.series.len();
         for (s, (name, v)) in self.series.iter().enumerate() {

@@ -1,7 +1,8 @@
 //! A [`Figure`] is one or more panels drawn side by side; it renders to PNG (what a notebook shows)
 //! and to SVG (for print), and displays itself as the last expression of an evcxr cell.
 
-use super::style::{ensure_font, TITLE_SIZE};
+use super::style::TITLE_SIZE;
+use super::text::{ensure_font, FontFallback};
 use crate::error::{Error, Result};
 use crate::save::{already_exists, write_file};
 use base64::Engine as _;
@@ -14,8 +15,8 @@ use std::path::Path;
 /// Implemented by every plot type of this module; the two methods exist because plotters'
 /// backends are different types, and a boxed panel must be drawable on both.
 pub trait Panel {
-    /// Draws on a bitmap (for PNG).
-    fn draw_on_bitmap(&self, area: &DrawingArea<BitMapBackend<'_>, Shift>) -> Result<()>;
+    /// Draws on a bitmap (for PNG), whose text is drawn with the shipped font.
+    fn draw_on_bitmap(&self, area: &DrawingArea<FontFallback<BitMapBackend<'_>>, Shift>) -> Result<()>;
     /// Draws on an SVG document.
     fn draw_on_svg(&self, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>;
 }
@@ -26,7 +27,7 @@ pub(crate) trait Draw {
 }
 
 impl<T: Draw> Panel for T {
-    fn draw_on_bitmap(&self, area: &DrawingArea<BitMapBackend<'_>, Shift>) -> Result<()> {
+    fn draw_on_bitmap(&self, area: &DrawingArea<FontFallback<BitMapBackend<'_>>, Shift>) -> Result<()> {
         self.draw(area)
     }
     fn draw_on_svg(&self, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()> {
@@ -133,7 +134,7 @@ impl Figure {
         let (w, h) = (self.width, self.height);
         let mut rgb = vec![255u8; w as usize * h as usize * 3];
         {
-            let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+            let root = FontFallback(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
             for (panel, cell) in self.panels.iter().zip(self.cells(&root)?) {
                 panel.draw_on_bitmap(&cell)?;
             }

@@ -413,6 +413,7 @@ impl Draw for Heatmap {
             self.x_range,
             self.y_range,
             self.equal,
+            (false, false),
         )?;
         let (ny, nx) = self.values.dim();
         let (xs, ys) = (grid(self.x_range.0, self.x_range.1, nx), grid(self.y_range.0, self.y_range.1, ny));

@@ -1,9 +1,8 @@
 //! Line plots: several series with a legend (loss curves, functions over their data points).
 
 use super::figure::{Draw, Figure, Panel};
-use super::style::{
-    category_color, draw_legend, equal_aspect, padded_range, tick_label, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE,
-};
+use super::style::{category_color, draw_legend, equal_aspect, padded_range, Mark, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::ticks::{log_label, log_ticks, whole_numbers, Ticks};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -176,12 +175,13 @@ impl LinePlot {
         Figure::new(self)
     }
 
-    /// Draws on a `DrawingArea`, with either coordinate type for y.
+    /// Draws on a `DrawingArea`, with either coordinate type for y: `y_linear` is the range of a
+    /// linear y axis, `None` for a logarithmic one (whose `y_spec` carries its ticks).
     fn draw_on<DB: DrawingBackend, Y>(
         &self,
         area: &DrawingArea<DB, Shift>,
         y_spec: Y,
-        y_span: Option<f64>,
+        y_linear: Option<(f64, f64)>,
         x_range: Option<(f64, f64)>,
     ) -> Result<()>
     where
@@ -197,19 +197,26 @@ impl LinePlot {
             .y_label_area_size(64)
             .build_cartesian_2d(x0..x1, y_spec)
             .map_err(|e| err(&e))?;
-        let x_fmt = tick_label(x1 - x0);
-        let y_fmt = y_span.map(tick_label);
+        let (w, h) = chart.plotting_area().dim_in_pixel();
+        let shown = || self.series.iter().flat_map(|s| s.x.iter().zip(&s.y)).filter(|(x, y)| self.visible(**x, **y));
+        let x_ticks = Ticks::linear(x0, x1, w, true, whole_numbers(shown().map(|(x, _)| *x)));
+        let y_ticks = y_linear.map(|(y0, y1)| Ticks::linear(y0, y1, h, false, whole_numbers(shown().map(|(_, y)| *y))));
+        let x_fmt = |v: &f64| x_ticks.label(v);
+        let y_fmt = |v: &f64| match &y_ticks {
+            Some(t) => t.label(v),
+            None => log_label(v),
+        };
         let mut mesh = chart.configure_mesh();
-        mesh.x_label_formatter(&x_fmt)
+        mesh.x_labels(x_ticks.count)
+            .y_labels(y_ticks.map_or(11, |t| t.count))
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .axis_desc_style(("sans-serif", LABEL_SIZE))
             .label_style(("sans-serif", TICK_SIZE))
             .bold_line_style(RGBColor(225, 225, 225))
             .light_line_style(TRANSPARENT);
-        if let Some(f) = &y_fmt {
-            mesh.y_label_formatter(f);
-        }
         mesh.draw().map_err(|e| err(&e))?;
         for (i, s) in self.series.iter().enumerate() {
             let color = category_color(i);
@@ -327,8 +334,10 @@ impl Draw for LinePlot {
                 .fold(f64::INFINITY, f64::min);
             let hi = self.series.iter().flat_map(|s| s.y.iter().copied()).filter(|y| y.is_finite()).fold(0.0, f64::max);
             let (lo, hi) = if lo.is_finite() && hi > lo { (lo * 0.8, hi * 1.25) } else { (0.1, 10.0) };
+            // the plotting height: the area minus margins, the x labels and the title
+            let height = area.dim_in_pixel().1.saturating_sub(24 + 44 + if self.title.is_empty() { 0 } else { 32 });
             let y: LogCoord<f64> = (lo..hi).log_scale().into();
-            self.draw_on(area, y, None, None)
+            self.draw_on(area, y.with_key_points(log_ticks(lo, hi, height)), None, None)
         } else {
             let xs = self.series.iter().flat_map(|s| s.x.iter().zip(&s.y)).filter(|(x, y)| self.visible(**x, **y));
             let x_range = padded_range(xs.map(|(x, _)| *x)).unwrap_or((0.0, 1.0));
@@ -340,7 +349,7 @@ impl Draw for LinePlot {
                 (x_range, (y0, y1))
             };
             let y: plotters::coord::types::RangedCoordf64 = (y0..y1).into();
-            self.draw_on(area, y, Some(y1 - y0), Some((x0, x1)))
+            self.draw_on(area, y, Some((y0, y1)), Some((x0, x1)))
         }
     }
 }

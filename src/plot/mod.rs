@@ -18,6 +18,8 @@ mod matrix;
 mod scatter;
 mod style;
 mod surface;
+mod text;
+mod ticks;
 
 pub use bars::{BarChart, Histogram};
 pub use figure::{Figure, Panel, MAX_FIGURE_PIXELS, MAX_FIGURE_SIDE};
@@ -28,3 +30,4 @@ pub use matrix::MatrixPlot;
 pub use scatter::ScatterPlot;
 pub use style::{category_color, Mark};
 pub use surface::SurfacePlot;
+pub use text::FontFallback;

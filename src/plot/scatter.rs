@@ -2,6 +2,7 @@
 
 use super::figure::{Draw, Figure, Panel};
 use super::style::{cartesian_chart, category_color, draw_legend, padded_range};
+use super::ticks::whole_numbers;
 use crate::error::{Error, Result};
 use ndarray::{ArrayView1, ArrayView2};
 use plotters::coord::Shift;
@@ -112,9 +113,10 @@ impl Draw for ScatterPlot {
         }
         let (x0, x1) = padded_range(all().map(|p| p.0)).unwrap_or((0.0, 1.0));
         let (y0, y1) = padded_range(all().map(|p| p.1)).unwrap_or((0.0, 1.0));
+        let whole = (whole_numbers(all().map(|p| p.0)), whole_numbers(all().map(|p| p.1)));
         let err = |e: &dyn std::fmt::Display| Error::plot(format!("ScatterPlot \"{}\"", self.title), e);
         let mut chart =
-            cartesian_chart(area, &self.title, (&self.x_label, &self.y_label), (x0, x1), (y0, y1), self.equal)?;
+            cartesian_chart(area, &self.title, (&self.x_label, &self.y_label), (x0, x1), (y0, y1), self.equal, whole)?;
         for (i, (name, pts)) in self.groups.iter().enumerate() {
             let color = category_color(i);
             chart

@@ -1,22 +1,7 @@
 //! Colours, fonts and the shared look of every figure.
 
-use plotters::style::{register_font, FontStyle, RGBColor};
-use std::sync::Once;
-
-/// The font shipped with the crate (DejaVu Sans, see `assets/fonts/LICENSE-DejaVu.txt`), so that
-/// text in bitmaps never depends on the fonts installed on the machine.
-const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-
-/// Registers the shipped font as plotters' "sans-serif" family (once per process).
-pub(crate) fn ensure_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The font is compiled into the crate, so failing to parse it is a build defect, not user input.
-        if register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS).is_err() {
-            eprintln!("dlcourse: the shipped DejaVu Sans font could not be parsed; text will be missing from figures");
-        }
-    });
-}
+use super::ticks::Ticks;
+use plotters::style::RGBColor;
 
 /// Ten well-separated colours for categories (matplotlib's "tab10").
 const TAB10: [(u8, u8, u8); 10] = [
@@ -67,20 +52,6 @@ pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> Option<(f64, f6
     let span = hi - lo;
     let pad = if span > 0.0 { 0.05 * span } else { 0.5 * lo.abs().max(1.0) };
     Some((lo - pad, hi + pad))
-}
-
-/// Tick labels for an axis spanning `span`: enough decimals to tell ticks apart, and no "-0.0".
-pub(crate) fn tick_label(span: f64) -> impl Fn(&f64) -> String {
-    let decimals =
-        if span > 0.0 && span.is_finite() { (1.0 - span.log10().floor()).clamp(0.0, 8.0) as usize } else { 2 };
-    move |v: &f64| {
-        let s = format!("{v:.decimals$}");
-        if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
-            s.trim_start_matches('-').to_string()
-        } else {
-            s
-        }
-    }
 }
 
 /// The viridis colour of `t` ∈ [0, 1] (perceptually uniform, readable in grey); NaN is light grey.
@@ -134,8 +105,9 @@ pub(crate) fn equal_aspect(x: (f64, f64), y: (f64, f64), pixels: (u32, u32)) -> 
     }
 }
 
-/// A 2-D chart with the shared look: title, axis labels, tick labels with sensible decimals,
-/// light grid lines. With `equal` one unit has the same length on both axes.
+/// A 2-D chart with the shared look: title, axis labels, tick labels written from the tick step
+/// (see [`Ticks`]), light grid lines. With `equal` one unit has the same length on both axes;
+/// `whole` = (x, y) says which axes show whole numbers only (epochs, counts).
 pub(crate) fn cartesian_chart<'a, 'b, DB: plotters::prelude::DrawingBackend>(
     area: &'a plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
@@ -143,6 +115,7 @@ pub(crate) fn cartesian_chart<'a, 'b, DB: plotters::prelude::DrawingBackend>(
     x: (f64, f64),
     y: (f64, f64),
     equal: bool,
+    whole: (bool, bool),
 ) -> crate::error::Result<
     plotters::prelude::ChartContext<
         'a,
@@ -173,9 +146,13 @@ pub(crate) fn cartesian_chart<'a, 'b, DB: plotters::prelude::DrawingBackend>(
         .y_label_area_size(64)
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
         .map_err(|e| err(&e))?;
-    let (x_fmt, y_fmt) = (tick_label(x.1 - x.0), tick_label(y.1 - y.0));
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let (x_ticks, y_ticks) = (Ticks::linear(x.0, x.1, w, true, whole.0), Ticks::linear(y.0, y.1, h, false, whole.1));
+    let (x_fmt, y_fmt) = (|v: &f64| x_ticks.label(v), |v: &f64| y_ticks.label(v));
     chart
         .configure_mesh()
+        .x_labels(x_ticks.count)
+        .y_labels(y_ticks.count)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_desc(labels.0)
@@ -207,13 +184,14 @@ pub(crate) fn draw_colorbar<DB: plotters::prelude::DrawingBackend>(
         .right_y_label_area_size(58)
         .build_cartesian_2d(0.0..1.0, lo..hi)
         .map_err(|e| err(&e))?;
-    let fmt = tick_label(hi - lo);
+    let ticks = Ticks::linear(lo, hi, chart.plotting_area().dim_in_pixel().1.min(6 * 26), false, false);
+    let fmt = |v: &f64| ticks.label(v);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .disable_y_mesh()
         .disable_x_axis()
-        .y_labels(6)
+        .y_labels(ticks.count)
         .y_label_formatter(&fmt)
         .label_style(("sans-serif", TICK_SIZE))
         .draw()

@@ -2,6 +2,7 @@
 
 use super::figure::{Draw, Figure, Panel};
 use super::style::{finite_range, viridis, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::ticks::Ticks;
 use crate::error::{Error, Result};
 use ndarray::{Array1, Array2};
 use plotters::coord::Shift;
@@ -102,8 +103,21 @@ impl Draw for SurfacePlot {
             p.scale = 0.8;
             p.into_matrix()
         });
+        // the axes are drawn in perspective: give each tick labels about a third of the panel
+        let side = area.dim_in_pixel().0.min(area.dim_in_pixel().1) / 3;
+        let x_ticks = Ticks::linear(self.x_range.0, self.x_range.1, side, true, false);
+        let z_ticks = Ticks::linear(z0, z1, side, false, false);
+        let y_ticks = Ticks::linear(self.y_range.0, self.y_range.1, side, true, false);
+        let (x_fmt, z_fmt, y_fmt) =
+            (|v: &f64| x_ticks.label(v), |v: &f64| z_ticks.label(v), |v: &f64| y_ticks.label(v));
         chart
             .configure_axes()
+            .x_labels(x_ticks.count)
+            .y_labels(z_ticks.count)
+            .z_labels(y_ticks.count)
+            .x_formatter(&x_fmt)
+            .y_formatter(&z_fmt)
+            .z_formatter(&y_fmt)
             .label_style(("sans-serif", TICK_SIZE))
             .light_grid_style(RGBColor(235, 235, 235))
             .max_light_lines(2)

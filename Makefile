@@ -4,7 +4,7 @@ PY := .venv/bin/python
 BUILD := build
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup course test test-crate test-runner test-notebooks test-browser test-portability bench-kernel lab notebooks student grade check-answers clean
+.PHONY: help setup setup-site site test-site course test test-crate test-runner test-notebooks test-browser test-portability bench-kernel lab notebooks student grade check-answers clean
 
 # OpenBLAS kernels the test run's notebooks take in turn (see tools/run_notebooks.py): kernels other
 # than the machine's own (Sandybridge: no fused multiply-add, different bits in every product), so
@@ -12,8 +12,9 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 CORETYPES_IN_TURN ?= Zen,SkylakeX,Haswell,Sandybridge,native
 
 help:
-	@echo "make course     set up, then execute every notebook into $(BUILD)/course and export HTML ($(BUILD)/course/html/index.html)"
-	@echo "make test       set up, then cargo test, the runner's own tests, every notebook headless, the browser test"
+	@echo "make site       the course website from the committed notebooks, in seconds: $(BUILD)/site/html/index.html"
+	@echo "make course     set up, then execute every notebook into $(BUILD)/course and build the website from them ($(BUILD)/course/site/html/index.html)"
+	@echo "make test       set up, then cargo test, the runner's own tests, every notebook headless, the browser tests (JupyterLab, the website offline)"
 	@echo "make test-portability  set up, then cargo test and every notebook under each OpenBLAS kernel (native, Haswell, SkylakeX, Zen, Sandybridge)"
 	@echo "make lab        open the workbook in JupyterLab on the course kernel"
 	@echo "make bench-kernel  latency of the course kernel against stock evcxr_jupyter (needs it installed; COURSE=1 also runs every notebook on both)"
@@ -25,10 +26,20 @@ help:
 setup:
 	@bash tools/setup.sh
 
-course: setup
-	$(PY) tools/run_notebooks.py --out $(BUILD)/course --html --keep-going
+setup-site:
+	@bash tools/setup.sh site
 
-test: setup test-crate test-runner test-notebooks test-browser
+# The website from the notebooks as committed (executed, with their outputs): nothing is run again.
+site: setup-site
+	$(PY) tools/build_site.py --notebooks notebooks --out $(BUILD)/site
+
+# A notebook that fails is left out of the website (the runner writes only those that passed); the
+# website is built from the others all the same, and the command still fails.
+course: setup
+	@status=0; $(PY) tools/run_notebooks.py --out $(BUILD)/course --keep-going || status=$$?; \
+	$(PY) tools/build_site.py --notebooks $(BUILD)/course --out $(BUILD)/course/site && exit $$status
+
+test: setup test-crate test-runner test-notebooks test-browser site test-site
 
 test-crate:
 	cargo test --all-features
@@ -42,6 +53,10 @@ test-notebooks:
 
 test-browser:
 	$(PY) tests/browser/serve_and_check.py $(BUILD)/test
+
+# The website in headless Chromium with the network off; screenshots in $(BUILD)/site/screenshots.
+test-site: setup-site
+	$(PY) tests/browser/check_site.py $(BUILD)/site
 
 test-portability: setup
 	bash tools/test_portability.sh

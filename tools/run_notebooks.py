@@ -238,15 +238,6 @@ def execute(path: Path, timeout: int, env: dict[str, str] | None = None) -> tupl
     return nb, times, time.monotonic() - t0
 
 
-def title_of(nb, fallback: str) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
-
-
 def write_html(nb, out: Path) -> None:
     from nbconvert import HTMLExporter
 
@@ -254,28 +245,12 @@ def write_html(nb, out: Path) -> None:
     out.write_text(body, encoding="utf-8")
 
 
-def write_index(entries: list[tuple[str, str, str]], out: Path) -> None:
-    items = "\n".join(f'<li><a href="{html}">{title}</a> <small>({nb})</small></li>' for nb, html, title in entries)
-    out.write_text(
-        f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Deep learning from first principles, in Rust</title>
-<style>body{{font-family:sans-serif;max-width:46em;margin:3em auto;line-height:1.5}} li{{margin:.4em 0}}</style></head>
-<body><h1>Deep learning from first principles, in Rust</h1>
-<p>The executed notebooks of the course workbook, one per lecture. Open them interactively with <code>make lab</code>.</p>
-<ol start="0">
-{items}
-</ol></body></html>
-""",
-        encoding="utf-8",
-    )
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
     ap.add_argument("--out", type=Path, help="folder for the executed copies (and html/ with --html)")
     ap.add_argument("--inplace", action="store_true", help="write outputs back into the notebooks themselves")
-    ap.add_argument("--html", action="store_true", help="also export HTML and an index page")
+    ap.add_argument("--html", action="store_true", help="also export each notebook as HTML (nbconvert), for the browser test; the course's website is tools/build_site.py")
     ap.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
     ap.add_argument("--keep-going", action="store_true", help="run every notebook even after a failure")
     ap.add_argument("--coretypes", help="OpenBLAS kernels to run the notebooks under, in turn (e.g. Zen,SkylakeX,Haswell,native)")
@@ -294,7 +269,7 @@ def main() -> int:
             (args.out / "html").mkdir(exist_ok=True)
 
     coretypes = [c.strip() for c in args.coretypes.split(",") if c.strip()] if args.coretypes else []
-    failures, report, entries = [], [], []
+    failures, report = [], []
     for number, path in enumerate(paths):
         path = path.resolve()
         env, core = blas_env(coretypes[number % len(coretypes)]) if coretypes else (None, "")
@@ -316,13 +291,9 @@ def main() -> int:
         target = path if args.inplace else args.out / path.name
         nbformat.write(nb, target)
         if args.html and args.out:
-            html_name = path.stem + ".html"
-            write_html(nb, args.out / "html" / html_name)
-            entries.append((path.name, html_name, title_of(nb, path.stem)))
+            write_html(nb, args.out / "html" / (path.stem + ".html"))
     if args.out:
         (args.out / "timings.json").write_text(json.dumps(report, indent=1))
-        if args.html and entries:
-            write_index(entries, args.out / "html" / "index.html")
     ran = len(report)
     print(f"notebooks: {ran} passed, {len(failures)} failed" + (f" ({', '.join(failures)})" if failures else ""))
     return 1 if failures else 0

@@ -6,6 +6,7 @@
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
+import { figureOutputs } from "./notebook_figures.mjs";
 
 const [labUrl, token, courseDir] = process.argv.slice(2);
 const shots = path.join(courseDir, "screenshots");
@@ -15,14 +16,6 @@ const notebooks = fs.readdirSync(courseDir).filter((f) => /^\d\d_.*\.ipynb$/.tes
 if (notebooks.length === 0) {
   console.error(`no executed notebooks in ${courseDir}: run the notebooks first (make test-notebooks)`);
   process.exit(1);
-}
-
-/** Number of outputs in a notebook that are figures (image/png or image/svg+xml). */
-function expectedFigures(file) {
-  const nb = JSON.parse(fs.readFileSync(path.join(courseDir, file), "utf8"));
-  let n = 0;
-  for (const cell of nb.cells) for (const o of cell.outputs ?? []) if (o.data && (o.data["image/png"] || o.data["image/svg+xml"])) n++;
-  return n;
 }
 
 /** Waits until `selector` matches at least `n` images, then reports those that did not render. */
@@ -51,7 +44,7 @@ const failures = [];
 let passed = 0;
 try {
   for (const file of notebooks) {
-    const n = expectedFigures(file);
+    const n = figureOutputs(path.join(courseDir, file));
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     // 1. JupyterLab, notebook not trusted (the server keeps no signatures).
     // A fresh workspace per notebook (?reset), so that only this notebook is open.

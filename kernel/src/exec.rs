@@ -4,7 +4,8 @@
 use crate::output::{Outcome, Output, Panic};
 use crate::warm::Course;
 use crate::wire::Message;
-use evcxr::{CommandContext, Error, EvalCallbacks, Theme};
+use crate::report;
+use evcxr::{CommandContext, Error, EvalCallbacks};
 use serde_json::{json, Value};
 use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -279,26 +280,19 @@ impl Thread {
 }
 
 /// Errors evcxr returned: compile errors (one `error` each, with the cell's lines), the child
-/// process ended (interrupt, crash), or anything else it reported.
+/// process ended (interrupt, crash), or anything else it reported. rustc's warnings come in the
+/// same list; they are left out when there is an error (the reply names the first failure, and a
+/// warning such as "Greek letters are confusable" is not why a cell failed).
 fn failures_of(error: Error, code: &str, count: u64, interrupted: bool) -> Vec<Failure> {
     match error {
         Error::CompilationErrors(errors) => errors
             .iter()
+            .filter(|e| e.level() != "warning" || errors.iter().all(|other| other.level() == "warning"))
             .map(|e| {
-                let name = format!("cell[{count}]");
-                let mut traceback = vec![];
-                if e.is_from_user_code() {
-                    if let Some(report) = e.build_report(name.clone(), code.to_string(), Theme::Light) {
-                        let mut text = Vec::new();
-                        if report.write(ariadne::sources([(name, code.to_string())]), &mut text).is_ok() {
-                            traceback = String::from_utf8_lossy(&text).lines().map(str::to_string).collect();
-                        }
-                    }
-                }
-                if traceback.is_empty() {
-                    traceback.push(e.message());
-                    traceback.extend(e.help().into_iter().map(|h| format!("help: {h}")));
-                }
+                let report = e.is_from_user_code().then(|| report::compile_error(e, &format!("cell[{count}]"), code)).flatten();
+                let traceback = report.unwrap_or_else(|| {
+                    std::iter::once(e.message()).chain(e.help().into_iter().map(|h| format!("help: {h}"))).collect()
+                });
                 Failure { ename: "CompileError".into(), evalue: e.message(), traceback }
             })
             .collect(),

@@ -5,13 +5,14 @@
 //!
 //! Modules, one per concern: `wire` (the Jupyter protocol), `server` (sockets and requests),
 //! `exec` (running cells with evcxr), `output` (what cells print, displays, how they ended),
-//! `child` (the process that runs cells), `warm` (the course crate before the first cell),
-//! `install` (the kernelspec).
+//! `report` (a compile error drawn under the cell's lines), `child` (the process that runs cells),
+//! `warm` (the course crate before the first cell), `install` (the kernelspec).
 
 mod child;
 mod exec;
 mod install;
 mod output;
+mod report;
 mod server;
 mod warm;
 mod wire;

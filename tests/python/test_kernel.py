@@ -94,6 +94,18 @@ def test_a_compile_error_names_the_cell_line(tmp_path):
     assert error.ename == "CompileError" and "let b: String = a;" in ANSI.sub("", "\n".join(error.traceback))
 
 
+def test_a_compile_error_in_a_cell_with_greek_letters_names_its_line(tmp_path):
+    # evcxr's own report gives up on any non-ASCII character in the cell (the course's cells are
+    # full of θ and σ), which left only the message; the kernel draws it under the line itself.
+    nb = notebook("let a = 1;", "// θ: an angle, in radians\nlet θ = 0.7;\nlet b: String = θ;")
+    with pytest.raises(CellExecutionError):
+        run(nb, tmp_path)
+    error = nb.cells[1].outputs[-1]
+    text = ANSI.sub("", "\n".join(error.traceback))
+    assert error.ename == "CompileError" and "let b: String = θ;" in text, text
+    assert re.search(r"cell\[\d+\]:3:\d+", text), f"the report names line 3 of the cell: {text}"
+
+
 def test_every_display_of_a_cell_is_kept_in_order_and_an_updated_one_ends_as_its_last_state(tmp_path):
     show = 'println!("{}{{\\"data\\":{{\\"text/plain\\":\\"{}\\"}},\\"display_id\\":{},\\"update\\":{}}}", "%s", %s, %s, %s);'
     cell = "\n".join([

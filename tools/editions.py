@@ -225,6 +225,10 @@ class Result:
     message: str
 
 
+# The characters of the frame the kernel draws a compile error in (besides spaces).
+FRAME = " │─┬┴╭╮╰╯├┤┼·"
+
+
 def first_error(cell, memory_mb: int | None = None) -> str | None:
     """The kernel's message for a failed cell in a few lines; None if the cell did not fail."""
     for o in cell.get("outputs", []):
@@ -232,8 +236,11 @@ def first_error(cell, memory_mb: int | None = None) -> str | None:
             continue
         head = f"{o.get('ename', 'Error')}: {o.get('evalue', '')}".strip()
         lines = [ANSI.sub("", part).rstrip() for entry in o.get("traceback", []) for part in entry.splitlines()]
-        # what the traceback adds to the head: the cell's line, the compiler's help
-        detail = [line for line in lines if line.strip() and line.strip() not in head][:4]
+        # what the traceback adds to the head: the cell's line, the compiler's labels and help
+        # (a compile error is drawn under the cell's line: the frame's own lines say nothing)
+        evalue = str(o.get("evalue", "")).strip()
+        detail = [line.strip().removeprefix("│").strip() for line in lines if line.strip(FRAME) and line.strip() not in head
+                  and not (evalue and evalue in line)][:4]
         if detail and detail[-1].endswith(":"):  # "panicked at this cell:" before the message already in head
             detail[-1] = detail[-1][:-1]
         if o.get("ename") == "ProcessDied":

@@ -55,6 +55,19 @@ def test_the_student_edition_stubs_solutions_and_drops_hidden_tests():
     assert student.cells[0].source == "let data = vec![1.0, 2.0];"
 
 
+def test_a_compile_error_is_reported_by_its_line_and_labels_not_its_frame():
+    cell = nbformat.v4.new_code_cell("fn f(x: f64) -> f64 {\n    x.valeu()\n}")
+    drawn = ["[E0599] Error: no method named `valeu` found for type `f64` in the current scope",
+             "   ╭─[ cell[3]:2:7 ]", "   │", " 2 │     x.valeu()", "   │       ──┬──  ",
+             "   │         ╰──── method not found in `f64`", "───╯"]
+    cell.outputs = [nbformat.v4.new_output("error", ename="CompileError",
+                                           evalue="no method named `valeu` found for type `f64` in the current scope",
+                                           traceback=["\n".join(drawn)])]
+    assert editions.first_error(cell).splitlines() == [
+        "CompileError: no method named `valeu` found for type `f64` in the current scope",
+        "╭─[ cell[3]:2:7 ]", "2 │     x.valeu()", "╰──── method not found in `f64`"]
+
+
 def test_a_check_cell_is_restored_as_handed_out_with_its_hidden_tests():
     source = small_notebook()
     submitted, _ = editions.student_edition(source)

@@ -51,6 +51,9 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "navigation_with_keys": True,
     "show_navbar_depth": 1,
+    # pydata-sphinx-theme 0.20 puts a second search box in a header bar above the page unless this
+    # is set; the book theme's sidebar has the search box already.
+    "navbar_persistent": [],
 }
 
 # downloads/ holds the student edition's notebooks: files to download, not pages; contents.md is

@@ -29,6 +29,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import editions  # noqa: E402  (the student edition and the exercise marks)
+from editions import course_notebooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
@@ -37,11 +38,6 @@ MATHJAX = SITE / "node_modules" / "mathjax" / "es5"
 # menu, and the accessibility extensions its menu offers (with the speech rule engine they load).
 # The other bundles (SVG output, MathML input) are not used.
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml", "ui", "a11y", "sre", "adaptors"]
-
-
-def course_notebooks(folder: Path) -> list[Path]:
-    """The course's notebooks in lecture order: files named `NN_name.ipynb`, sorted by name."""
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def title_of(nb) -> str:

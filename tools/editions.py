@@ -64,6 +64,11 @@ TEXT_STUB = "*Your answer.* (Write your derivation or explanation here.)"
 CRATE_FILES = ["Cargo.toml", "Cargo.lock", "src", "data", "assets", "LICENSE-MIT", "LICENSE-APACHE"]
 
 
+def course_notebooks(folder: Path) -> list[Path]:
+    """The course's notebooks in lecture order: files named `NN_name.ipynb`, sorted by name."""
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
 # ---------------------------------------------------------------- reading the marks
 
 def marks(cell) -> dict:
@@ -470,7 +475,7 @@ def main() -> int:
     args = ap.parse_args()
 
     if args.command == "student":
-        paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        paths = args.notebooks or course_notebooks(ROOT / "notebooks")
         for name, n in write_student([p.resolve() for p in paths], args.out.resolve()):
             print(f"  {name}: {n} exercises")
         return 0

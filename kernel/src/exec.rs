@@ -2,9 +2,9 @@
 //! completions, inspections) and turns what happened into the reply and IOPub messages.
 
 use crate::output::{Outcome, Output, Panic};
+use crate::report;
 use crate::warm::Course;
 use crate::wire::Message;
-use crate::report;
 use evcxr::{CommandContext, Error, EvalCallbacks};
 use serde_json::{json, Value};
 use std::process::Child;
@@ -285,9 +285,11 @@ impl Thread {
 /// warning such as "Greek letters are confusable" is not why a cell failed).
 fn failures_of(error: Error, code: &str, count: u64, interrupted: bool) -> Vec<Failure> {
     match error {
-        Error::CompilationErrors(errors) => errors
+        Error::CompilationErrors(errors) => {
+            let any_error = errors.iter().any(|e| e.level() != "warning");
+            errors
             .iter()
-            .filter(|e| e.level() != "warning" || errors.iter().all(|other| other.level() == "warning"))
+            .filter(|e| !any_error || e.level() != "warning")
             .map(|e| {
                 let report = e.is_from_user_code().then(|| report::compile_error(e, &format!("cell[{count}]"), code)).flatten();
                 let traceback = report.unwrap_or_else(|| {
@@ -295,7 +297,8 @@ fn failures_of(error: Error, code: &str, count: u64, interrupted: bool) -> Vec<F
                 });
                 Failure { ename: "CompileError".into(), evalue: e.message(), traceback }
             })
-            .collect(),
+            .collect()
+        }
         Error::SubprocessTerminated(message) if interrupted => vec![Failure {
             ename: "Interrupted".into(),
             evalue: "the cell was stopped".into(),

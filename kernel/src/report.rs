@@ -15,9 +15,10 @@ use std::ops::Range;
 /// `None` when the error has no labelled span in the cell (it came from code evcxr generated).
 pub fn compile_error(error: &CompilationError, name: &str, code: &str) -> Option<Vec<String>> {
     // the header names the primary span's line and column: `cell[3]:2:17`
-    let at = error.primary_spanned_message().and_then(|m| m.span.as_ref()).map_or(0..0, |span| {
-        char_range(code, (span.start_line, span.start_column), (span.end_line, span.end_column))
-    });
+    let at = error
+        .primary_spanned_message()
+        .and_then(|m| m.span.as_ref())
+        .map_or(0..0, |span| char_range(code, (span.start_line, span.start_column), (span.end_line, span.end_column)));
     let kind = if error.level() == "warning" { ReportKind::Warning } else { ReportKind::Error };
     let mut report = Report::build(kind, (name.to_string(), at)).with_message(error.message());
     if let Some(code) = error.code() {
@@ -35,7 +36,10 @@ pub fn compile_error(error: &CompilationError, name: &str, code: &str) -> Option
             Some(span) if !message.label.is_empty() => {
                 let range = char_range(code, (span.start_line, span.start_column), (span.end_line, span.end_column));
                 report = report.with_label(
-                    Label::new((name.to_string(), range)).with_message(&message.label).with_color(next_color()).with_order(10),
+                    Label::new((name.to_string(), range))
+                        .with_message(&message.label)
+                        .with_color(next_color())
+                        .with_order(10),
                 );
                 labels += 1;
             }
